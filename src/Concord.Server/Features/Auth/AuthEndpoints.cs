@@ -1,0 +1,160 @@
+using Concord.Server.Features.Users;
+using Concord.Server.Infrastructure.Auth;
+using Concord.Server.Infrastructure.Data;
+using Concord.Server.Infrastructure.Errors;
+using Concord.Server.Infrastructure.Ids;
+using Concord.Server.Infrastructure.RateLimiting;
+using Concord.Server.Infrastructure.Security;
+using Concord.Server.Infrastructure.Sessions;
+using Concord.Server.Infrastructure.Validation;
+using Microsoft.EntityFrameworkCore;
+using System.Security.Claims;
+
+namespace Concord.Server.Features.Auth;
+
+public static class AuthEndpoints
+{
+    private static readonly ApiError InvalidCredentials = new(ErrorCode.Unauthorized, "Invalid email or password.");
+
+    public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/auth").WithTags("Auth");
+        group.MapPost("/register", Register).Validate<RegisterRequest>().WithMetadata(new SkipCsrfAttribute()).RequireRateLimiting(RateLimitPolicies.Auth);
+        group.MapPost("/login", Login).Validate<LoginRequest>().WithMetadata(new SkipCsrfAttribute()).RequireRateLimiting(RateLimitPolicies.Auth);
+        group.MapPost("/logout", Logout).RequireAuthorization();
+        group.MapGet("/me", Me).RequireAuthorization();
+        group.MapPatch("/profile", UpdateProfile).Validate<ProfileRequest>().RequireAuthorization();
+        group.MapGet("/csrf", Csrf).RequireAuthorization();
+        group.MapPost("/token", Token).RequireRateLimiting(RateLimitPolicies.Auth);
+        return app;
+    }
+
+    private static async Task<IResult> Register(RegisterRequest req, ConcordDbContext db, PasswordHasher hasher,
+        SnowflakeGenerator ids, SessionCookies cookies)
+    {
+        var email = req.Email!.Trim();
+        var normalizedEmail = email.ToLowerInvariant();
+        var normalizedUsername = req.Username!.ToLowerInvariant();
+        if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalizedEmail))
+            return ApiError.Conflict("That email is already registered.").ToResult();
+        if (await db.Users.AnyAsync(u => u.NormalizedUsername == normalizedUsername))
+            return ApiError.Conflict("That username is taken.").ToResult();
+
+        var user = new User
+        {
+            Id = ids.Next(),
+            Email = email,
+            NormalizedEmail = normalizedEmail,
+            Username = req.Username!,
+            NormalizedUsername = normalizedUsername,
+            DisplayName = string.IsNullOrWhiteSpace(req.DisplayName) ? null : req.DisplayName.Trim(),
+            PasswordHash = hasher.Hash(req.Password!),
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync();
+        }
+        catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
+        {
+            // Lost a race with a concurrent registration of the same email or username.
+            return ApiError.Conflict("That email or username is already taken.").ToResult();
+        }
+        await cookies.StartAsync(user.Id);
+        return Results.Created("/api/auth/me", UserDto.From(user));
+    }
+
+    private static async Task<IResult> Login(LoginRequest req, ConcordDbContext db, PasswordHasher hasher, SessionCookies cookies)
+    {
+        var user = await FindByCredentials(db, hasher, req.Email!, req.Password!);
+        if (user is null) return InvalidCredentials.ToResult();
+        await cookies.StartAsync(user.Id);
+        return Results.Ok(UserDto.From(user));
+    }
+
+    private static async Task<IResult> Logout(SessionCookies cookies)
+    {
+        await cookies.EndAsync();
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> Me(ClaimsPrincipal principal, ConcordDbContext db)
+    {
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == principal.UserId());
+        return user is null ? new ApiError(ErrorCode.Unauthorized).ToResult() : Results.Ok(UserDto.From(user));
+    }
+
+    private static async Task<IResult> UpdateProfile(ProfileRequest req, ClaimsPrincipal principal, ConcordDbContext db,
+        PasswordHasher hasher, ISessionStore sessions, SessionCookies cookies)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == principal.UserId());
+        if (user is null) return new ApiError(ErrorCode.Unauthorized).ToResult();
+
+        if (req.NewPassword is not null && !hasher.Verify(req.CurrentPassword!, user.PasswordHash))
+            return ApiError.Field("currentPassword", "Is incorrect.").ToResult();
+        if (req.Username is not null && req.Username != user.Username)
+        {
+            var normalized = req.Username.ToLowerInvariant();
+            if (await db.Users.AnyAsync(u => u.NormalizedUsername == normalized && u.Id != user.Id))
+                return ApiError.Conflict("That username is taken.").ToResult();
+            user.Username = req.Username;
+            user.NormalizedUsername = normalized;
+        }
+        // An empty string clears an optional field; null leaves it as it is.
+        if (req.DisplayName is not null) user.DisplayName = req.DisplayName.Trim() is { Length: > 0 } d ? d : null;
+        if (req.AvatarUrl is not null) user.AvatarUrl = req.AvatarUrl.Length > 0 ? req.AvatarUrl : null;
+        if (req.Bio is not null) user.Bio = req.Bio.Length > 0 ? req.Bio : null;
+        if (req.NewPassword is not null) user.PasswordHash = hasher.Hash(req.NewPassword);
+
+        try
+        {
+            await db.SaveChangesAsync();
+        }
+        catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
+        {
+            return ApiError.Conflict("That username is taken.").ToResult();
+        }
+        if (req.NewPassword is not null)
+        {
+            // Every session of the user ends; a browser caller gets a fresh one so it stays signed in.
+            await sessions.DeleteAllForUserAsync(user.Id);
+            if (principal.IsSessionAuthenticated()) await cookies.StartAsync(user.Id);
+        }
+        return Results.Ok(UserDto.From(user));
+    }
+
+    private static IResult Csrf(ClaimsPrincipal principal) =>
+        principal.FindFirst(ConcordClaims.Csrf)?.Value is { } token
+            ? Results.Ok(new CsrfResponse(token))
+            : new ApiError(ErrorCode.BadRequest, "Bearer-token requests need no CSRF token.").ToResult();
+
+    /// <summary>With a session: a token for that user. Otherwise the body's email and password.</summary>
+    private static async Task<IResult> Token(HttpContext http, ConcordDbContext db, PasswordHasher hasher, TokenService tokens)
+    {
+        long userId;
+        if (http.User.TryUserId() is { } sessionUser)
+        {
+            userId = sessionUser;
+        }
+        else
+        {
+            var req = http.Request.ContentLength is null or 0 ? null : await http.Request.ReadFromJsonAsync<LoginRequest>();
+            if (req?.Email is not { Length: > 0 and <= UserLimits.EmailMax } || req.Password is not { Length: > 0 and <= UserLimits.PasswordMax })
+                return new ApiError(ErrorCode.Unauthorized, "Sign in, or send email and password.").ToResult();
+            var user = await FindByCredentials(db, hasher, req.Email, req.Password);
+            if (user is null) return InvalidCredentials.ToResult();
+            userId = user.Id;
+        }
+        var (token, expiresIn) = tokens.Issue(userId);
+        return Results.Ok(new TokenResponse(token, "Bearer", expiresIn));
+    }
+
+    /// <summary>Unknown email and wrong password both cost one bcrypt verification and give the same answer.</summary>
+    private static async Task<User?> FindByCredentials(ConcordDbContext db, PasswordHasher hasher, string email, string password)
+    {
+        var normalized = email.Trim().ToLowerInvariant();
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized);
+        return hasher.Verify(password, user?.PasswordHash) ? user : null;
+    }
+}

@@ -1,0 +1,45 @@
+using Concord.Server.Infrastructure.Redis;
+using Concord.Server.Infrastructure.Sessions;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+
+namespace Concord.Server.Infrastructure.Auth;
+
+public static class AuthServiceExtensions
+{
+    private const string PolicyScheme = "SessionOrBearer";
+
+    /// <summary>Session cookie or <c>Authorization: Bearer</c>, chosen per request; both yield the same principal shape.</summary>
+    public static WebApplicationBuilder AddConcordAuth(this WebApplicationBuilder builder)
+    {
+        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new();
+        if (auth.BcryptWorkFactor is < 4 or > 31) throw new InvalidOperationException("Auth:BcryptWorkFactor must be 4–31.");
+        var sessions = builder.Configuration.GetSection(SessionStoreOptions.Section).Get<SessionStoreOptions>() ?? new();
+        builder.Services.AddSingleton(auth);
+        builder.Services.AddSingleton(sessions);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<PasswordHasher>();
+        builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<RedisOptions>().Enabled
+            ? ActivatorUtilities.CreateInstance<RedisSessionStore>(sp)
+            : ActivatorUtilities.CreateInstance<InMemorySessionStore>(sp));
+        builder.Services.AddScoped<SessionCookies>();
+
+        builder.Services
+            .AddAuthentication(PolicyScheme)
+            .AddPolicyScheme(PolicyScheme, PolicyScheme, o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : SessionAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null)
+            .AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<TokenService>((o, tokens) =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = tokens.ValidationParameters;
+            });
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+}

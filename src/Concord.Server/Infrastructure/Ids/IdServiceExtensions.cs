@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+using System.Text.Json;
+
+namespace Concord.Server.Infrastructure.Ids;
+
+public static class IdServiceExtensions
+{
+    public static WebApplicationBuilder AddConcordIds(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(SnowflakeOptions.Section).Get<SnowflakeOptions>() ?? new();
+        builder.Services.AddSingleton(new SnowflakeGenerator(options));
+        builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        return builder;
+    }
+
+    /// <summary>The wire format shared by REST and real-time payloads: camelCase, ids as strings, enums as camelCase names.</summary>
+    public static JsonSerializerOptions ConfigureJson(JsonSerializerOptions o)
+    {
+        o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        o.Converters.Add(new SnowflakeJsonConverter());
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        return o;
+    }
+}

@@ -1,0 +1,47 @@
+using Concord.Server.Features.Auth;
+using Concord.Server.Infrastructure.Auth;
+using Concord.Server.Infrastructure.Data;
+using Concord.Server.Infrastructure.Errors;
+using Concord.Server.Infrastructure.Ids;
+using Concord.Server.Infrastructure.Observability;
+using Concord.Server.Infrastructure.RateLimiting;
+using Concord.Server.Infrastructure.Redis;
+using Concord.Server.Infrastructure.Security;
+using Concord.Server.Infrastructure.Validation;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddConcordLogging();
+builder.AddConcordErrors();
+builder.AddConcordRequestLimits();
+builder.AddConcordIds();
+builder.AddConcordData();
+builder.AddConcordRedis();
+builder.AddConcordAuth();
+builder.AddConcordSecurity();
+builder.AddConcordValidation();
+builder.AddConcordRateLimiting();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseConcordErrors();
+app.UseSecurityHeaders();
+app.UseRequestLimits();
+app.UseRouting();
+app.UseRequestLogging();
+app.UseCors(SecurityExtensions.CorsPolicy);
+app.UseAuthentication();
+app.UseCsrfProtection();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapOpenApi();
+app.MapConcordHealth();
+app.MapAuthEndpoints();
+
+await app.MigrateConcordDatabaseAsync();
+await app.RunAsync();
+
+/// <summary>Entry point; public so the test host can reference it.</summary>
+public partial class Program;

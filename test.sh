@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs every test. Installs PostgreSQL, Redis and coturn from apt when missing (needs root),
+# starts throwaway instances on free loopback ports in a temporary folder, runs the whole suite
+# (PostgreSQL + Redis and SQLite + in-process variants, the official socket.io-client interop tests),
+# and stops everything even when tests fail.
+# Extra arguments go to `dotnet test` (e.g. --filter); TEST_TARGET picks one project instead of the solution.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$pg_bin" ] || ! command -v redis-server >/dev/null || ! command -v turnserver >/dev/null; then
+  echo "== installing postgresql, redis-server, coturn from apt"
+  if [ "$(id -u)" != 0 ]; then echo "need root to apt-get install postgresql redis-server coturn" >&2; exit 1; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends postgresql redis-server redis-tools coturn >/dev/null
+  # The packages start system-wide services; the tests use their own instances only.
+  service postgresql stop >/dev/null 2>&1 || true
+  service redis-server stop >/dev/null 2>&1 || true
+  service coturn stop >/dev/null 2>&1 || true
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+fi
+
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+
+tmp=$(mktemp -d /tmp/concord-test.XXXXXX)
+chmod 755 "$tmp"
+pg_port=$(free_port); redis_port=$(free_port)
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+cleanup() {
+  as_pg "$pg_bin/pg_ctl" -D "$tmp/pg" -m immediate stop >/dev/null 2>&1 || true
+  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+echo "== starting PostgreSQL on 127.0.0.1:$pg_port and Redis on 127.0.0.1:$redis_port"
+mkdir -p "$tmp/pg"
+[ "$(id -u)" = 0 ] && chown postgres "$tmp/pg"
+as_pg "$pg_bin/initdb" -D "$tmp/pg" -U postgres --auth=trust -E UTF8 >/dev/null
+as_pg "$pg_bin/pg_ctl" -D "$tmp/pg" -l "$tmp/pg/log" -w start \
+  -o "-p $pg_port -k $tmp/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500" >/dev/null
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --dir "$tmp" --logfile "$tmp/redis.log"
+until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do :; done
+
+export CONCORD_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
+export CONCORD_TEST_REDIS="127.0.0.1:$redis_port"
+
+if [ -f tests/interop/package.json ]; then
+  echo "== npm ci (tests/interop)"
+  (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+echo "== dotnet test"
+status=0
+dotnet test "${TEST_TARGET:-Concord.slnx}" --logger "trx;LogFilePrefix=results" --results-directory "$tmp/results" \
+  --logger "console;verbosity=normal" "$@" || status=$?
+
+# One closing line for any reader: totals over every test project.
+passed=0; failed=0; skipped=0
+for f in "$tmp"/results/*.trx; do
+  [ -f "$f" ] || continue
+  line=$(grep -o '<Counters [^>]*>' "$f" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$line"); fl=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$line")
+  ne=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$line")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${fl:-0})); skipped=$((skipped + ${ne:-0}))
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+
+namespace Concord.Server.Tests.Infrastructure;
+
+public enum Backend
+{
+    /// <summary>PostgreSQL + Redis: the production shape.</summary>
+    Postgres,
+    /// <summary>SQLite + in-process store: what `dotnet run` uses with nothing configured.</summary>
+    Sqlite,
+}
+
+/// <summary>
+/// The real server on a fresh database of its own. One per test class (a class fixture);
+/// tests inside a class share it and keep apart by using unique users.
+/// </summary>
+public class ConcordApp : WebApplicationFactory<Program>
+{
+    private readonly string _database = "concord_test_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _sqliteFile;
+    private readonly Dictionary<string, string?> _settings = new();
+
+    public ConcordApp(Backend backend, IDictionary<string, string?>? settings = null, string? reuseDatabaseOf = null)
+    {
+        Backend = backend;
+        if (reuseDatabaseOf is not null) _database = reuseDatabaseOf;
+        _sqliteFile = Path.Combine(Path.GetTempPath(), _database + ".db");
+        _settings["Auth:BcryptWorkFactor"] = "4";
+        _settings["Auth:JwtSigningKey"] = "test-signing-key-test-signing-key-0123456789";
+        _settings["RateLimiting:Enabled"] = "false";
+        _settings["Logging:LogLevel:Default"] = "Warning";
+        _settings["Logging:LogLevel:Concord.Requests"] = "Warning";
+        _settings["Cors:AllowedOrigins:0"] = "https://app.concord.test";
+        if (backend == Backend.Postgres)
+        {
+            _settings["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = _database }.ConnectionString;
+            _settings["Redis:ConnectionString"] = TestEnvironment.Redis;
+            _settings["Redis:KeyPrefix"] = $"{_database}:";
+        }
+        else
+        {
+            _settings["ConnectionStrings:Postgres"] = "";
+            _settings["ConnectionStrings:Sqlite"] = $"Data Source={_sqliteFile}";
+            _settings["Redis:ConnectionString"] = "";
+        }
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) _settings[k] = v;
+    }
+
+    public Backend Backend { get; }
+    public string DatabaseName => _database;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (k, v) in _settings) builder.UseSetting(k, v);
+    }
+
+    /// <summary>A client that keeps cookies, like a browser, and sends the CSRF token once it has one.</summary>
+    public TestUser NewUser() => new(this);
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (Backend == Backend.Sqlite) Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+}
+
+public sealed class PostgresApp() : ConcordApp(Backend.Postgres);
+public sealed class SqliteApp() : ConcordApp(Backend.Sqlite);

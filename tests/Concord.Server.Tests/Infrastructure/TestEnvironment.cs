@@ -1,0 +1,13 @@
+namespace Concord.Server.Tests.Infrastructure;
+
+/// <summary>The real PostgreSQL and Redis that ./test.sh starts, handed over in environment variables.</summary>
+public static class TestEnvironment
+{
+    public static string Postgres => Required("CONCORD_TEST_POSTGRES");
+    public static string Redis => Required("CONCORD_TEST_REDIS");
+
+    private static string Required(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{name} is not set: run the tests with ./test.sh, which starts PostgreSQL and Redis.");
+}
