@@ -8,6 +8,8 @@ using Concord.Server.Infrastructure.RateLimiting;
 using Concord.Server.Infrastructure.Redis;
 using Concord.Server.Infrastructure.Security;
 using Concord.Server.Infrastructure.Validation;
+using Concord.Server.Permissions;
+using Concord.Server.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -22,6 +24,8 @@ builder.AddConcordSecurity();
 builder.AddConcordValidation();
 builder.AddConcordRateLimiting();
 builder.Services.AddOpenApi();
+builder.Services.AddScoped<ServerAccess>();
+builder.Services.AddSingleton<IRealtimeEvents, NoRealtimeEvents>();
 
 var app = builder.Build();
 

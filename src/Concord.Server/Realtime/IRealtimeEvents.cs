@@ -1,0 +1,33 @@
+namespace Concord.Server.Realtime;
+
+/// <summary>
+/// How REST handlers and services tell connected clients what changed. Call only after the database commit.
+/// Until the real-time gateway is wired in, <see cref="NoRealtimeEvents"/> drops everything.
+/// </summary>
+public interface IRealtimeEvents
+{
+    /// <summary>Emits <paramref name="eventName"/> with <paramref name="payload"/> (serialized once) to every socket in <paramref name="room"/>.</summary>
+    ValueTask PublishAsync(string room, string eventName, object payload);
+
+    /// <summary>Makes every socket of <paramref name="userId"/>, on every node, leave <paramref name="rooms"/> (kick, ban, leave).</summary>
+    ValueTask LeaveRoomsAsync(long userId, IReadOnlyCollection<string> rooms);
+
+    /// <summary>Empties a room on every node (server or channel deleted).</summary>
+    ValueTask CloseRoomAsync(string room);
+}
+
+/// <summary>Room names in one place: the gateway and the publishers must agree on them.</summary>
+public static class Rooms
+{
+    public static string User(long id) => $"user:{id}";
+    public static string Server(long id) => $"server:{id}";
+    public static string Channel(long id) => $"channel:{id}";
+    public static string Conversation(long id) => $"conversation:{id}";
+}
+
+internal sealed class NoRealtimeEvents : IRealtimeEvents
+{
+    public ValueTask PublishAsync(string room, string eventName, object payload) => ValueTask.CompletedTask;
+    public ValueTask LeaveRoomsAsync(long userId, IReadOnlyCollection<string> rooms) => ValueTask.CompletedTask;
+    public ValueTask CloseRoomAsync(string room) => ValueTask.CompletedTask;
+}
