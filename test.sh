@@ -26,12 +26,14 @@ free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1
 
 tmp=$(mktemp -d /tmp/concord-test.XXXXXX)
 chmod 755 "$tmp"
-pg_port=$(free_port); redis_port=$(free_port)
+pg_port=$(free_port); redis_port=$(free_port); turn_port=$(free_port)
+turn_secret=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 cleanup() {
   as_pg "$pg_bin/pg_ctl" -D "$tmp/pg" -m immediate stop >/dev/null 2>&1 || true
   redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  [ -f "$tmp/turn.pid" ] && kill "$(cat "$tmp/turn.pid")" >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -45,8 +47,17 @@ as_pg "$pg_bin/pg_ctl" -D "$tmp/pg" -l "$tmp/pg/log" -w start \
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --dir "$tmp" --logfile "$tmp/redis.log"
 until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do :; done
 
+echo "== starting coturn on 127.0.0.1:$turn_port (use-auth-secret)"
+turnserver -n --listening-ip=127.0.0.1 --relay-ip=127.0.0.1 --listening-port="$turn_port" \
+  --min-port=$((turn_port % 20000 + 40000)) --max-port=$((turn_port % 20000 + 40100)) \
+  --use-auth-secret --static-auth-secret="$turn_secret" --realm=concord.test \
+  --no-tls --no-dtls --no-cli --allow-loopback-peers --simple-log --log-file="$tmp/turn.log" >/dev/null 2>&1 &
+echo $! > "$tmp/turn.pid"
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$turn_port") 2>/dev/null && break; sleep 0.1; done
+
 export CONCORD_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
 export CONCORD_TEST_REDIS="127.0.0.1:$redis_port"
+export CONCORD_TEST_TURN="127.0.0.1:$turn_port" CONCORD_TEST_TURN_SECRET="$turn_secret"
 
 if [ -f tests/interop/package.json ]; then
   echo "== npm ci (tests/interop)"

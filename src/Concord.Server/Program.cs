@@ -1,4 +1,5 @@
 using Concord.Server.Features.Auth;
+using Concord.Server.Features.Calls;
 using Concord.Server.Infrastructure.Auth;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
@@ -23,6 +24,7 @@ builder.AddConcordAuth();
 builder.AddConcordSecurity();
 builder.AddConcordValidation();
 builder.AddConcordRateLimiting();
+builder.AddConcordCalls();
 builder.Services.AddOpenApi();
 builder.Services.AddScoped<ServerAccess>();
 builder.Services.AddSingleton<IRealtimeEvents, NoRealtimeEvents>();
@@ -43,6 +45,7 @@ app.UseRateLimiter();
 app.MapOpenApi();
 app.MapConcordHealth();
 app.MapAuthEndpoints();
+app.MapCallEndpoints();
 
 await app.MigrateConcordDatabaseAsync();
 await app.RunAsync();

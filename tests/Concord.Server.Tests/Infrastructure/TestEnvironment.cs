@@ -5,6 +5,9 @@ public static class TestEnvironment
 {
     public static string Postgres => Required("CONCORD_TEST_POSTGRES");
     public static string Redis => Required("CONCORD_TEST_REDIS");
+    /// <summary>host:port of the coturn that ./test.sh starts with use-auth-secret.</summary>
+    public static string Turn => Required("CONCORD_TEST_TURN");
+    public static string TurnSecret => Required("CONCORD_TEST_TURN_SECRET");
 
     private static string Required(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
