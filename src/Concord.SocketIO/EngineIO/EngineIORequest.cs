@@ -1,0 +1,56 @@
+using System.Security.Claims;
+
+namespace Concord.SocketIO.EngineIO;
+
+/// <summary>
+/// A snapshot of the HTTP request that opened a session. The HttpContext itself dies with
+/// its request, while the session lives on, so the parts handlers need are copied.
+/// </summary>
+public sealed class EngineIORequest
+{
+    /// <summary>Request headers (case-insensitive names), including <c>cookie</c>.</summary>
+    public required IReadOnlyDictionary<string, string> Headers { get; init; }
+
+    /// <summary>Query string parameters.</summary>
+    public required IReadOnlyDictionary<string, string> Query { get; init; }
+
+    /// <summary>Parsed cookies.</summary>
+    public required IReadOnlyDictionary<string, string> Cookies { get; init; }
+
+    /// <summary>Remote IP address, if known.</summary>
+    public string? RemoteAddress { get; init; }
+
+    /// <summary>Whether the request came over HTTPS.</summary>
+    public bool Secure { get; init; }
+
+    /// <summary>Path and query of the request.</summary>
+    public required string Url { get; init; }
+
+    /// <summary>When the session was opened.</summary>
+    public DateTimeOffset Issued { get; init; }
+
+    /// <summary>The user ASP.NET Core authentication attached to the request (anonymous when none ran).</summary>
+    public required ClaimsPrincipal User { get; init; }
+
+    internal static EngineIORequest From(HttpContext context)
+    {
+        var request = context.Request;
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in request.Headers) headers[key] = value.ToString();
+        var query = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in request.Query) query[key] = value.ToString();
+        var cookies = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in request.Cookies) cookies[key] = value;
+        return new EngineIORequest
+        {
+            Headers = headers,
+            Query = query,
+            Cookies = cookies,
+            RemoteAddress = context.Connection.RemoteIpAddress?.ToString(),
+            Secure = request.IsHttps,
+            Url = request.Path + request.QueryString,
+            Issued = DateTimeOffset.UtcNow,
+            User = context.User,
+        };
+    }
+}

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Concord.SocketIO.EngineIO;
+
+/// <summary>
+/// An Engine.IO v4 server: validates requests the way the JS server does, keeps the session
+/// registry and hands each request to the polling or WebSocket transport.
+/// </summary>
+public sealed class EngineIOServer
+{
+    private readonly ConcurrentDictionary<string, EngineIOSocket> _sockets = new(StringComparer.Ordinal);
+    private readonly Action<EngineIOSocket> _onConnection;
+
+    /// <summary>Creates a server that calls <paramref name="onConnection"/> for every new session, before any message arrives.</summary>
+    public EngineIOServer(EngineIOOptions options, Action<EngineIOSocket> onConnection, ILogger logger)
+    {
+        options.ThrowIfInvalid();
+        Options = options;
+        Logger = logger;
+        _onConnection = onConnection;
+    }
+
+    /// <summary>The options in force.</summary>
+    public EngineIOOptions Options { get; }
+
+    /// <summary>Counters (slow clients dropped).</summary>
+    public EngineIOMetrics Metrics { get; } = new();
+
+    /// <summary>Open sessions.</summary>
+    public int ClientsCount => _sockets.Count;
+
+    internal ILogger Logger { get; }
+
+    /// <summary>Closes every session, flushing what is queued (reason "forced close").</summary>
+    public void CloseAll()
+    {
+        foreach (var socket in _sockets.Values) socket.Close();
+    }
+
+    /// <summary>Handles one Engine.IO HTTP request (polling or WebSocket).</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        var isWebSocket = context.WebSockets.IsWebSocketRequest;
+        if (!isWebSocket && Cors.Apply(context, Options.CorsOrigins)) return;
+
+        var query = context.Request.Query;
+        var transport = query["transport"].ToString();
+        if (!IsAllowedTransport(transport))
+        {
+            await EngineIOErrors.WriteAsync(context, EngineIOErrors.UnknownTransport);
+            return;
+        }
+        var sid = query["sid"].ToString();
+        if (sid.Length > 0)
+        {
+            await HandleExistingAsync(context, sid, transport, isWebSocket);
+            return;
+        }
+        if (!HttpMethods.IsGet(context.Request.Method))
+        {
+            await EngineIOErrors.WriteAsync(context, EngineIOErrors.BadHandshakeMethod);
+            return;
+        }
+        if (query["EIO"] != "4")
+        {
+            await EngineIOErrors.WriteAsync(context, EngineIOErrors.UnsupportedProtocolVersion);
+            return;
+        }
+        if ((transport == "websocket") != isWebSocket)
+        {
+            await EngineIOErrors.WriteAsync(context, EngineIOErrors.BadRequest);
+            return;
+        }
+        if (Options.AllowRequest is { } allow && !await allow(context))
+        {
+            await EngineIOErrors.WriteAsync(context, EngineIOErrors.Forbidden);
+            return;
+        }
+        if (isWebSocket) await WebSocketTransport.HandshakeAsync(this, context);
+        else await PollingTransport.HandshakeAsync(this, context);
+    }
+
+    private async Task HandleExistingAsync(HttpContext context, string sid, string transport, bool isWebSocket)
+    {
+        if (!_sockets.TryGetValue(sid, out var socket))
+        {
+            await EngineIOErrors.WriteAsync(context, EngineIOErrors.UnknownSid);
+            return;
+        }
+        if (isWebSocket)
+        {
+            var canUpgrade = transport == "websocket" && Options.AllowUpgrades && socket.Transport == "polling" && !socket.Upgrading;
+            if (!canUpgrade) await EngineIOErrors.WriteAsync(context, EngineIOErrors.BadRequest);
+            else await WebSocketTransport.UpgradeAsync(socket, context);
+            return;
+        }
+        if (socket.Transport != transport)
+        {
+            await EngineIOErrors.WriteAsync(context, EngineIOErrors.BadRequest);
+            return;
+        }
+        if (HttpMethods.IsGet(context.Request.Method)) await PollingTransport.PollAsync(socket, context);
+        else if (HttpMethods.IsPost(context.Request.Method)) await PollingTransport.ReceiveAsync(socket, context);
+        else await EngineIOErrors.WriteAsync(context, EngineIOErrors.BadRequest);
+    }
+
+    private bool IsAllowedTransport(string transport) => transport switch
+    {
+        "polling" => Options.AllowPolling,
+        "websocket" => Options.AllowWebSocket,
+        _ => false,
+    };
+
+    internal EngineIOSocket Open(HttpContext context, string transport)
+    {
+        var socket = new EngineIOSocket(this, NewId(), transport, EngineIORequest.From(context));
+        _sockets[socket.Id] = socket;
+        return socket;
+    }
+
+    internal void NotifyConnection(EngineIOSocket socket)
+    {
+        try { _onConnection(socket); }
+        catch (Exception ex)
+        {
+            Logger.LogError(ex, "Connection handler failed for {Sid}", socket.Id);
+            socket.CloseNow("transport error");
+        }
+    }
+
+    internal byte[] OpenPacket(string sid, bool canUpgrade)
+    {
+        var upgrades = canUpgrade && Options.AllowUpgrades && Options.AllowWebSocket ? "[\"websocket\"]" : "[]";
+        var json = $"0{{\"sid\":\"{sid}\",\"upgrades\":{upgrades},\"pingInterval\":{(long)Options.PingInterval.TotalMilliseconds}," +
+                   $"\"pingTimeout\":{(long)Options.PingTimeout.TotalMilliseconds},\"maxPayload\":{Options.MaxHttpBufferSize}}}";
+        return Encoding.UTF8.GetBytes(json);
+    }
+
+    internal void Remove(EngineIOSocket socket) => _sockets.TryRemove(new KeyValuePair<string, EngineIOSocket>(socket.Id, socket));
+
+    internal static string NewId()
+    {
+        Span<byte> bytes = stackalloc byte[15];
+        RandomNumberGenerator.Fill(bytes);
+        return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
+    }
+}

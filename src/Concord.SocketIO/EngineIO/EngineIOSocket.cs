@@ -1,0 +1,215 @@
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Concord.SocketIO.EngineIO;
+
+/// <summary>
+/// One Engine.IO session, independent of the transport carrying it. Outbound messages go
+/// through a bounded queue drained by exactly one writer (the pending poll, or the WebSocket
+/// writer loop), so senders never wait on the network and never hold a lock across I/O.
+/// </summary>
+public sealed class EngineIOSocket
+{
+    private const int Open = 0, Closing = 1, Closed = 2;
+
+    private readonly EngineIOServer _server;
+    private readonly Channel<OutboundItem> _outbound;
+    private readonly CancellationTokenSource _closed = new();
+    private readonly Lock _heartbeatLock = new();
+    private readonly Timer _heartbeat;
+    private bool _awaitingPong;
+    private int _state;
+    private int _pollBusy, _postBusy;
+    private string _closeReason = "forced close";
+    private Func<EngineIOMessage, ValueTask>? _onMessage;
+    private Action<string>? _onClose;
+
+    internal EngineIOSocket(EngineIOServer server, string id, string transport, EngineIORequest request)
+    {
+        _server = server;
+        Id = id;
+        Transport = transport;
+        Request = request;
+        // SingleReader stays false: a misbehaving client can briefly have a poll and a WebSocket at once.
+        _outbound = Channel.CreateBounded<OutboundItem>(new BoundedChannelOptions(server.Options.OutboundQueueCapacity)
+        {
+            SingleReader = false,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _heartbeat = new Timer(static s => ((EngineIOSocket)s!).OnHeartbeat(), this, server.Options.PingInterval, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>The session id (<c>sid</c>).</summary>
+    public string Id { get; }
+
+    /// <summary>"polling" or "websocket"; changes once on upgrade.</summary>
+    public string Transport { get; private set; }
+
+    /// <summary>The request that opened the session.</summary>
+    public EngineIORequest Request { get; }
+
+    internal bool IsClosing => Volatile.Read(ref _state) == Closing;
+
+    /// <summary>False once the session is closing or closed.</summary>
+    public bool IsOpen => Volatile.Read(ref _state) == Open;
+
+    internal ChannelReader<OutboundItem> Outbound => _outbound.Reader;
+    internal CancellationToken ClosedToken => _closed.Token;
+    internal string CloseReason => _closeReason;
+    internal bool Upgrading { get; set; }
+    internal EngineIOServer Server => _server;
+
+    /// <summary>Sets the handler for incoming messages; it is awaited, so messages of one session are handled in order.</summary>
+    public void OnMessage(Func<EngineIOMessage, ValueTask> handler) => _onMessage = handler;
+
+    /// <summary>Sets the handler called once with the close reason ("transport close", "ping timeout", ...).</summary>
+    public void OnClose(Action<string> handler) => _onClose = handler;
+
+    /// <summary>Queues a text message. False when the session is closed or was dropped as too slow.</summary>
+    public bool Send(string text)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
+        bytes[0] = (byte)EnginePacketType.Message;
+        Encoding.UTF8.GetBytes(text, bytes.AsSpan(1));
+        return Enqueue(new OutboundItem(OutboundKind.Text, bytes));
+    }
+
+    /// <summary>Queues a binary message. The buffer must not change afterwards.</summary>
+    public bool Send(ReadOnlyMemory<byte> binary) => Enqueue(new OutboundItem(OutboundKind.Binary, binary));
+
+    /// <summary>Flushes what is queued, then closes the session (reason "forced close").</summary>
+    public void Close() => CloseGracefully("forced close");
+
+    internal bool Enqueue(in OutboundItem item)
+    {
+        if (Volatile.Read(ref _state) != Open) return false;
+        if (_outbound.Writer.TryWrite(item)) return true;
+        if (Volatile.Read(ref _state) != Open) return false;
+        _server.Metrics.SlowClientDisconnected();
+        _server.Logger.LogWarning("Engine.IO session {Sid} dropped: outbound queue full (slow client)", Id);
+        CloseNow("transport error");
+        return false;
+    }
+
+    internal void CloseGracefully(string reason)
+    {
+        if (Interlocked.CompareExchange(ref _state, Closing, Open) != Open) return;
+        _closeReason = reason;
+        // Deadline for the flush and the client's close reply; the heartbeat timer enforces it.
+        TryChangeTimer(_server.Options.PingTimeout);
+        // A full queue means the client is not reading: flushing would never finish.
+        if (!_outbound.Writer.TryWrite(OutboundItem.Close)) CloseNow(reason);
+    }
+
+    /// <summary>Closes immediately; idempotent. The transports notice through <see cref="ClosedToken"/> or the completed queue.</summary>
+    internal void CloseNow(string reason)
+    {
+        if (Interlocked.Exchange(ref _state, Closed) == Closed) return;
+        _outbound.Writer.TryComplete();
+        _heartbeat.Dispose();
+        _server.Remove(this);
+        try { _closed.Cancel(); }
+        catch (AggregateException ex) { _server.Logger.LogError(ex, "Close callback failed for {Sid}", Id); }
+        try { _onClose?.Invoke(reason); }
+        catch (Exception ex) { _server.Logger.LogError(ex, "Close handler failed for {Sid}", Id); }
+    }
+
+    internal async ValueTask OnPacketAsync(byte type, ReadOnlyMemory<byte> data, bool isBinary)
+    {
+        if (Volatile.Read(ref _state) == Closed) return;
+        if (isBinary)
+        {
+            await DeliverAsync(new EngineIOMessage(data, true));
+            return;
+        }
+        switch ((EnginePacketType)type)
+        {
+            case EnginePacketType.Message:
+                await DeliverAsync(new EngineIOMessage(data, false));
+                break;
+            case EnginePacketType.Pong:
+                OnPong();
+                break;
+            case EnginePacketType.Close:
+                CloseNow("transport close");
+                break;
+            case EnginePacketType.Ping:
+                // Protocol v4 pings flow server → client only.
+                CloseNow("transport error");
+                break;
+            case EnginePacketType.Noop:
+            case EnginePacketType.Upgrade:
+                break;
+            default:
+                CloseNow("parse error");
+                break;
+        }
+    }
+
+    private async ValueTask DeliverAsync(EngineIOMessage message)
+    {
+        if (_onMessage is null) return;
+        try { await _onMessage(message); }
+        catch (Exception ex)
+        {
+            _server.Logger.LogError(ex, "Message handler failed for {Sid}", Id);
+            CloseNow("transport error");
+        }
+    }
+
+    private void OnHeartbeat()
+    {
+        if (Volatile.Read(ref _state) == Closing)
+        {
+            CloseNow(_closeReason);
+            return;
+        }
+        bool timedOut;
+        lock (_heartbeatLock)
+        {
+            timedOut = _awaitingPong;
+            if (!timedOut)
+            {
+                _awaitingPong = true;
+                TryChangeTimer(_server.Options.PingTimeout);
+            }
+        }
+        if (timedOut) CloseNow("ping timeout");
+        else Enqueue(OutboundItem.Ping);
+    }
+
+    private void OnPong()
+    {
+        lock (_heartbeatLock)
+        {
+            _awaitingPong = false;
+            TryChangeTimer(_server.Options.PingInterval);
+        }
+    }
+
+    private void TryChangeTimer(TimeSpan due)
+    {
+        try { _heartbeat.Change(due, Timeout.InfiniteTimeSpan); }
+        catch (ObjectDisposedException) { }
+    }
+
+    internal bool TryBeginPoll() => Interlocked.Exchange(ref _pollBusy, 1) == 0;
+    internal void EndPoll() => Volatile.Write(ref _pollBusy, 0);
+    internal bool TryBeginPost() => Interlocked.Exchange(ref _postBusy, 1) == 0;
+    internal void EndPost() => Volatile.Write(ref _postBusy, 0);
+
+    internal void BeginUpgrade()
+    {
+        Upgrading = true;
+        // Wakes a pending poll so the client can pause polling and send the upgrade packet.
+        _outbound.Writer.TryWrite(OutboundItem.Noop);
+    }
+
+    internal void CompleteUpgrade()
+    {
+        Transport = "websocket";
+        Upgrading = false;
+    }
+}

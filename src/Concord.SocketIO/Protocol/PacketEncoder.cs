@@ -1,0 +1,102 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Concord.SocketIO.Protocol;
+
+/// <summary>
+/// Encodes server packets into their final wire bytes once (Engine.IO <c>4</c> prefix included),
+/// with binary values lifted out as attachments.
+/// </summary>
+internal static class PacketEncoder
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+    /// <summary>An EVENT; <paramref name="offset"/> is appended as the last argument for connection-state recovery.</summary>
+    public static EncodedPacket Event(string nsp, string name, object?[] args, long? ackId, JsonSerializerOptions json, string? offset = null) =>
+        Build(PacketType.Event, nsp, ackId, json, writer =>
+        {
+            writer.WriteStartArray();
+            writer.WriteStringValue(name);
+            WriteArgs(writer, args, json);
+            if (offset is not null) writer.WriteStringValue(offset);
+            writer.WriteEndArray();
+        });
+
+    public static EncodedPacket Ack(string nsp, long ackId, object?[] args, JsonSerializerOptions json) =>
+        Build(PacketType.Ack, nsp, ackId, json, writer =>
+        {
+            writer.WriteStartArray();
+            WriteArgs(writer, args, json);
+            writer.WriteEndArray();
+        });
+
+    public static EncodedPacket Connect(string nsp, string sid, JsonSerializerOptions json) =>
+        Build(PacketType.Connect, nsp, null, json, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("sid", sid);
+            writer.WriteEndObject();
+        });
+
+    public static EncodedPacket ConnectError(string nsp, string message, object? data, JsonSerializerOptions json) =>
+        Build(PacketType.ConnectError, nsp, null, json, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("message", message);
+            if (data is not null)
+            {
+                writer.WritePropertyName("data");
+                JsonSerializer.Serialize(writer, data, data.GetType(), json);
+            }
+            writer.WriteEndObject();
+        });
+
+    public static EncodedPacket Disconnect(string nsp, JsonSerializerOptions json) => Build(PacketType.Disconnect, nsp, null, json, null);
+
+    private static void WriteArgs(Utf8JsonWriter writer, object?[] args, JsonSerializerOptions json)
+    {
+        foreach (var arg in args)
+        {
+            if (arg is null) writer.WriteNullValue();
+            else JsonSerializer.Serialize(writer, arg, arg.GetType(), json);
+        }
+    }
+
+    private static EncodedPacket Build(PacketType type, string nsp, long? id, JsonSerializerOptions json, Action<Utf8JsonWriter>? payload)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
+        buffer.ResetWrittenCount();
+        List<ReadOnlyMemory<byte>>? attachments = null;
+        if (payload is not null)
+        {
+            var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+            writer.Reset(buffer);
+            attachments = [];
+            BinaryPlaceholderConverters.Capture = attachments;
+            try
+            {
+                payload(writer);
+                writer.Flush();
+            }
+            finally { BinaryPlaceholderConverters.Capture = null; }
+        }
+
+        var binaryCount = attachments?.Count ?? 0;
+        if (binaryCount > 0) type = type == PacketType.Ack ? PacketType.BinaryAck : PacketType.BinaryEvent;
+        var header = new StringBuilder(16).Append('4').Append((int)type);
+        if (binaryCount > 0) header.Append(binaryCount).Append('-');
+        if (nsp != "/") header.Append(nsp).Append(',');
+        if (id is { } ackId) header.Append(ackId);
+        var headerText = header.ToString();
+
+        var bytes = new byte[Encoding.UTF8.GetByteCount(headerText) + buffer.WrittenCount];
+        var written = Encoding.UTF8.GetBytes(headerText, bytes);
+        buffer.WrittenSpan.CopyTo(bytes.AsSpan(written));
+        return new EncodedPacket(bytes, binaryCount > 0 ? attachments!.ToArray() : []);
+    }
+}

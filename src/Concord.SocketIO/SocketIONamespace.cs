@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using Concord.SocketIO.Adapters;
+using Concord.SocketIO.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Concord.SocketIO;
+
+/// <summary>
+/// A namespace: its middleware, connection handlers, local sockets and adapter (rooms and
+/// broadcasts). Obtain it with <see cref="SocketIOServer.Of(string)"/>.
+/// </summary>
+public sealed class SocketIONamespace
+{
+    private readonly ConcurrentDictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
+    private ImmutableArray<Func<SocketIOSocket, Func<Task>, Task>> _middlewares = [];
+    private ImmutableArray<Func<SocketIOSocket, Task>> _onConnection = [];
+
+    internal SocketIONamespace(SocketIOServer server, string name, IServiceProvider services)
+    {
+        Server = server;
+        Name = name;
+        Adapter = server.Options.AdapterFactory(this, services);
+    }
+
+    /// <summary>The namespace name, e.g. "/" or "/admin".</summary>
+    public string Name { get; }
+
+    /// <summary>The server.</summary>
+    public SocketIOServer Server { get; }
+
+    /// <summary>The adapter holding this namespace's rooms.</summary>
+    public SocketIOAdapter Adapter { get; }
+
+    /// <summary>The sockets connected to this namespace on this node, by id.</summary>
+    public IReadOnlyDictionary<string, SocketIOSocket> Sockets => _sockets;
+
+    /// <summary>
+    /// Adds a middleware run for every connection before it is accepted. Call <c>next()</c> to
+    /// continue; throw <see cref="ConnectionRejectedException"/> to refuse with a message and data.
+    /// </summary>
+    public SocketIONamespace Use(Func<SocketIOSocket, Func<Task>, Task> middleware)
+    {
+        ImmutableInterlocked.Update(ref _middlewares, static (list, m) => list.Add(m), middleware);
+        return this;
+    }
+
+    /// <summary>Adds a handler called for each accepted socket (register its events there).</summary>
+    public SocketIONamespace OnConnection(Action<SocketIOSocket> handler) =>
+        OnConnection(socket => { handler(socket); return Task.CompletedTask; });
+
+    /// <summary>Adds an asynchronous handler called for each accepted socket; events arriving before its first await are not lost.</summary>
+    public SocketIONamespace OnConnection(Func<SocketIOSocket, Task> handler)
+    {
+        ImmutableInterlocked.Update(ref _onConnection, static (list, h) => list.Add(h), handler);
+        return this;
+    }
+
+    /// <summary>Targets the sockets in <paramref name="rooms"/>.</summary>
+    public BroadcastOperator To(params IEnumerable<string> rooms) => BroadcastOperator.All(this).To(rooms);
+
+    /// <summary>Same as <see cref="To"/>.</summary>
+    public BroadcastOperator In(params IEnumerable<string> rooms) => To(rooms);
+
+    /// <summary>Targets every socket except those in <paramref name="rooms"/>.</summary>
+    public BroadcastOperator Except(params IEnumerable<string> rooms) => BroadcastOperator.All(this).Except(rooms);
+
+    /// <summary>Limits the next operation to this node.</summary>
+    public BroadcastOperator Local => BroadcastOperator.All(this).Local;
+
+    /// <summary>Emits an event to every socket of the namespace.</summary>
+    public Task Emit(string eventName, params object?[] args) => BroadcastOperator.All(this).Emit(eventName, args);
+
+    /// <summary>Makes every socket join <paramref name="rooms"/>.</summary>
+    public Task SocketsJoin(params string[] rooms) => BroadcastOperator.All(this).SocketsJoin(rooms);
+
+    /// <summary>Makes every socket leave <paramref name="rooms"/>.</summary>
+    public Task SocketsLeave(params string[] rooms) => BroadcastOperator.All(this).SocketsLeave(rooms);
+
+    /// <summary>Disconnects every socket of the namespace.</summary>
+    public Task DisconnectSockets(bool close = false) => BroadcastOperator.All(this).DisconnectSockets(close);
+
+    /// <summary>Snapshots of every socket of the namespace.</summary>
+    public Task<IReadOnlyList<RemoteSocket>> FetchSockets() => BroadcastOperator.All(this).FetchSockets();
+
+    internal bool TryGetSocket(string id, [MaybeNullWhen(false)] out SocketIOSocket socket) => _sockets.TryGetValue(id, out socket);
+
+    internal void Remove(SocketIOSocket socket) => _sockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket));
+
+    /// <summary>Runs the middleware and, if accepted, connects the socket; returns null when refused.</summary>
+    internal async Task<SocketIOSocket?> ConnectAsync(SocketIOClient client, JsonElement? auth)
+    {
+        var socket = new SocketIOSocket(this, client, new SocketIOHandshake(client.Connection.Request, auth));
+        var refusal = await RunMiddlewareAsync(socket);
+        if (refusal is not null)
+        {
+            client.Send(refusal);
+            return null;
+        }
+        if (!client.Connection.IsOpen) return null;
+
+        _sockets[socket.Id] = socket;
+        client.Register(socket);
+        socket.OnConnected();
+        foreach (var handler in _onConnection)
+        {
+            try
+            {
+                var task = handler(socket);
+                if (!task.IsCompletedSuccessfully) _ = ObserveAsync(task);
+            }
+            catch (Exception ex) { Server.Logger.LogError(ex, "Connection handler failed in namespace {Namespace}", Name); }
+        }
+        return socket;
+    }
+
+    private async Task<EncodedPacket?> RunMiddlewareAsync(SocketIOSocket socket)
+    {
+        var middlewares = _middlewares;
+        var reachedEnd = false;
+        Task Next(int index)
+        {
+            if (index == middlewares.Length)
+            {
+                reachedEnd = true;
+                return Task.CompletedTask;
+            }
+            return middlewares[index](socket, () => Next(index + 1));
+        }
+        try
+        {
+            await Next(0);
+            return reachedEnd ? null : PacketEncoder.ConnectError(Name, "Connection rejected", null, Server.Json);
+        }
+        catch (ConnectionRejectedException ex)
+        {
+            return PacketEncoder.ConnectError(Name, ex.Message, ex.Payload, Server.Json);
+        }
+        catch (Exception ex)
+        {
+            // Internal details stay in the log; the client only learns that the server failed.
+            Server.Logger.LogError(ex, "Middleware failed in namespace {Namespace}", Name);
+            return PacketEncoder.ConnectError(Name, "Internal server error", null, Server.Json);
+        }
+    }
+
+    private async Task ObserveAsync(Task task)
+    {
+        try { await task; }
+        catch (Exception ex) { Server.Logger.LogError(ex, "Connection handler failed in namespace {Namespace}", Name); }
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Concord.SocketIO.Adapters;
+using Concord.SocketIO.EngineIO;
+
+namespace Concord.SocketIO;
+
+/// <summary>Socket.IO server options; defaults match the JS <c>socket.io</c> server.</summary>
+public sealed class SocketIOOptions : EngineIOOptions
+{
+    /// <summary>A connection that joins no namespace within this time is closed. Default 45 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromMilliseconds(45_000);
+
+    /// <summary>How event arguments are serialized and <see cref="SocketIOArgs.Get{T}"/> deserializes. Default: web defaults (camelCase).</summary>
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Creates the adapter of each namespace. Default: <see cref="InMemoryAdapter"/>.</summary>
+    public Func<SocketIONamespace, IServiceProvider, SocketIOAdapter> AdapterFactory { get; set; } =
+        static (nsp, _) => new InMemoryAdapter(nsp);
+
+    internal new IEnumerable<string> Validate()
+    {
+        foreach (var error in base.Validate()) yield return error;
+        if (ConnectTimeout <= TimeSpan.Zero) yield return "ConnectTimeout must be positive.";
+    }
+}

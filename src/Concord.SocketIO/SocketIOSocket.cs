@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Text.Json;
+using Concord.SocketIO.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Concord.SocketIO;
+
+/// <summary>
+/// A client connected to one namespace (the JS server's <c>Socket</c>). Handlers run on the
+/// connection's receive loop up to their first await, so register them in <c>OnConnection</c>.
+/// </summary>
+public sealed partial class SocketIOSocket
+{
+    private static readonly string[] ReservedEvents =
+        ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
+
+    private readonly SocketIOClient _client;
+    private readonly ConcurrentDictionary<string, ImmutableArray<Func<SocketIOEvent, Task>>> _handlers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<SocketIOArgs>> _pendingAcks = new();
+    private ImmutableArray<Action<string>> _onDisconnecting = [];
+    private ImmutableArray<Action<string>> _onDisconnect = [];
+    private long _nextAckId = -1;
+    private int _connected;
+
+    internal SocketIOSocket(SocketIONamespace nsp, SocketIOClient client, SocketIOHandshake handshake)
+    {
+        Namespace = nsp;
+        _client = client;
+        Handshake = handshake;
+        Id = EngineIO.EngineIOServer.NewId();
+    }
+
+    /// <summary>The socket id (also the name of a room holding only this socket).</summary>
+    public string Id { get; }
+
+    /// <summary>The namespace the socket belongs to.</summary>
+    public SocketIONamespace Namespace { get; }
+
+    /// <summary>The handshake: headers, cookies, query, auth payload, user.</summary>
+    public SocketIOHandshake Handshake { get; }
+
+    /// <summary>Per-connection state, e.g. the authenticated user; set it in a middleware.</summary>
+    public object? Data { get; set; }
+
+    /// <summary>Whether the socket is still connected.</summary>
+    public bool Connected => Volatile.Read(ref _connected) == 1;
+
+    /// <summary>The rooms the socket is in (its own id included).</summary>
+    public IReadOnlySet<string> Rooms => Namespace.Adapter.SocketRooms(Id);
+
+    /// <summary>The current transport of the underlying connection ("polling" or "websocket").</summary>
+    public string Transport => _client.Connection.Transport;
+
+    /// <summary>Registers a handler for an event; several handlers may share a name.</summary>
+    public SocketIOSocket On(string eventName, Func<SocketIOEvent, Task> handler)
+    {
+        _handlers.AddOrUpdate(eventName, static (_, h) => [h], static (_, list, h) => list.Add(h), handler);
+        return this;
+    }
+
+    /// <summary>Registers a synchronous handler for an event.</summary>
+    public SocketIOSocket On(string eventName, Action<SocketIOEvent> handler) =>
+        On(eventName, e => { handler(e); return Task.CompletedTask; });
+
+    /// <summary>Called before the socket leaves its rooms (they are still readable), with the reason.</summary>
+    public SocketIOSocket OnDisconnecting(Action<string> handler)
+    {
+        ImmutableInterlocked.Update(ref _onDisconnecting, static (list, h) => list.Add(h), handler);
+        return this;
+    }
+
+    /// <summary>Called once the socket is disconnected, with the reason (see <see cref="DisconnectReason"/>).</summary>
+    public SocketIOSocket OnDisconnect(Action<string> handler)
+    {
+        ImmutableInterlocked.Update(ref _onDisconnect, static (list, h) => list.Add(h), handler);
+        return this;
+    }
+
+    /// <summary>Sends an event to this client. False when the socket is disconnected.</summary>
+    public bool Emit(string eventName, params object?[] args)
+    {
+        ThrowIfReserved(eventName);
+        return Connected && Send(PacketEncoder.Event(Namespace.Name, eventName, args, null, Namespace.Server.Json));
+    }
+
+    /// <summary>
+    /// Sends an event and waits for the client's acknowledgement.
+    /// Throws <see cref="TimeoutException"/> when none arrives within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<SocketIOArgs> EmitWithAckAsync(string eventName, TimeSpan timeout, params object?[] args)
+    {
+        ThrowIfReserved(eventName);
+        var id = Interlocked.Increment(ref _nextAckId);
+        var pending = new TaskCompletionSource<SocketIOArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pendingAcks[id] = pending;
+        try
+        {
+            if (!Connected || !Send(PacketEncoder.Event(Namespace.Name, eventName, args, id, Namespace.Server.Json)))
+                throw new InvalidOperationException("The socket is disconnected.");
+            return await pending.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException) { throw new TimeoutException("operation has timed out"); }
+        finally { _pendingAcks.TryRemove(id, out _); }
+    }
+
+    /// <summary>Joins a room.</summary>
+    public void Join(string room) => Namespace.Adapter.AddAll(Id, [room]);
+
+    /// <summary>Joins several rooms.</summary>
+    public void Join(IEnumerable<string> rooms) => Namespace.Adapter.AddAll(Id, rooms);
+
+    /// <summary>Leaves a room.</summary>
+    public void Leave(string room) => Namespace.Adapter.Del(Id, room);
+
+    /// <summary>Targets the sockets in <paramref name="rooms"/>, except this one.</summary>
+    public BroadcastOperator To(params IEnumerable<string> rooms) => Broadcast.To(rooms);
+
+    /// <summary>Same as <see cref="To"/>.</summary>
+    public BroadcastOperator In(params IEnumerable<string> rooms) => To(rooms);
+
+    /// <summary>Targets every socket of the namespace except those in <paramref name="rooms"/> and this one.</summary>
+    public BroadcastOperator Except(params IEnumerable<string> rooms) => Broadcast.Except(rooms);
+
+    /// <summary>Targets every other socket of the namespace.</summary>
+    public BroadcastOperator Broadcast => BroadcastOperator.All(Namespace).Except(Id);
+
+    /// <summary>
+    /// Disconnects from this namespace (reason "server namespace disconnect"); with
+    /// <paramref name="close"/>, closes the whole connection and every namespace on it.
+    /// </summary>
+    public void Disconnect(bool close = false)
+    {
+        if (close)
+        {
+            _client.DisconnectAll();
+            return;
+        }
+        if (!Connected) return;
+        Send(PacketEncoder.Disconnect(Namespace.Name, Namespace.Server.Json));
+        OnClose(DisconnectReason.ServerNamespaceDisconnect);
+    }
+
+    internal static void ThrowIfReserved(string eventName)
+    {
+        if (ReservedEvents.Contains(eventName)) throw new ArgumentException($"\"{eventName}\" is a reserved event name.", nameof(eventName));
+    }
+
+    internal bool Send(EncodedPacket packet) => _client.Send(packet);
+
+    internal bool SendAck(long id, object?[] args) =>
+        Connected && Send(PacketEncoder.Ack(Namespace.Name, id, args, Namespace.Server.Json));
+
+    internal void OnConnected()
+    {
+        Volatile.Write(ref _connected, 1);
+        Join(Id);
+        Send(PacketEncoder.Connect(Namespace.Name, Id, Namespace.Server.Json));
+    }
+
+    internal void OnPacket(IncomingPacket packet)
+    {
+        switch (packet.Type)
+        {
+            case PacketType.Event or PacketType.BinaryEvent:
+                OnEvent(packet);
+                break;
+            case PacketType.Ack or PacketType.BinaryAck:
+                if (packet.Id is { } id && _pendingAcks.TryRemove(id, out var pending))
+                    pending.TrySetResult(new SocketIOArgs(packet.Data!.Value, 0, packet.Attachments, Namespace.Server.Json));
+                break;
+            case PacketType.Disconnect:
+                OnClose(DisconnectReason.ClientNamespaceDisconnect);
+                break;
+        }
+    }
+
+    private void OnEvent(IncomingPacket packet)
+    {
+        var data = packet.Data!.Value;
+        var first = data[0];
+        var name = first.ValueKind == JsonValueKind.String ? first.GetString()! : first.GetRawText();
+        if (!_handlers.TryGetValue(name, out var handlers)) return;
+        var args = new SocketIOArgs(data, 1, packet.Attachments, Namespace.Server.Json);
+        var e = new SocketIOEvent(this, name, args, packet.Id);
+        foreach (var handler in handlers) Invoke(handler, e);
+    }
+
+    private void Invoke(Func<SocketIOEvent, Task> handler, SocketIOEvent e)
+    {
+        Task task;
+        try { task = handler(e); }
+        catch (Exception ex)
+        {
+            LogHandlerFailed(Namespace.Server.Logger, ex, e.Name, Id);
+            return;
+        }
+        if (!task.IsCompletedSuccessfully) _ = ObserveAsync(task, e.Name);
+    }
+
+    private async Task ObserveAsync(Task task, string eventName)
+    {
+        try { await task; }
+        catch (Exception ex) { LogHandlerFailed(Namespace.Server.Logger, ex, eventName, Id); }
+    }
+
+    internal void OnClose(string reason)
+    {
+        if (Interlocked.Exchange(ref _connected, 0) == 0) return;
+        Notify(_onDisconnecting, reason);
+        Namespace.Adapter.DelAll(Id);
+        Namespace.Remove(this);
+        _client.Remove(this);
+        foreach (var pending in _pendingAcks.Values) pending.TrySetException(new IOException($"Socket disconnected: {reason}"));
+        Notify(_onDisconnect, reason);
+    }
+
+    private void Notify(ImmutableArray<Action<string>> handlers, string reason)
+    {
+        foreach (var handler in handlers)
+        {
+            try { handler(reason); }
+            catch (Exception ex) { LogHandlerFailed(Namespace.Server.Logger, ex, "disconnect", Id); }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handler for \"{EventName}\" failed on socket {SocketId}")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception ex, string eventName, string socketId);
+}

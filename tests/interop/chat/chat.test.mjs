@@ -1,0 +1,263 @@
+// Real-time chat against a real Concord server, with the official socket.io-client.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { io } from "socket.io-client";
+import { URL, newUser, serverWith, connect, request, next, recorder, joinChannel } from "./chat-helpers.mjs";
+
+test("a handshake without valid credentials is refused with 'unauthorized'", async () => {
+  for (const auth of [{}, { token: "not-a-jwt" }]) {
+    const socket = io(URL, { forceNew: true, reconnection: false, transports: ["websocket"], auth });
+    const err = await new Promise((resolve) => socket.once("connect_error", resolve));
+    socket.close();
+    assert.equal(err.message, "unauthorized");
+  }
+});
+
+test("the session cookie also authenticates the handshake", async () => {
+  const username = `cookie_${Date.now()}`;
+  const res = await fetch(`${URL}/api/auth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: `${username}@example.test`, username, password: "password-123" }),
+  });
+  const cookie = res.headers.get("set-cookie").split(";")[0];
+  const socket = io(URL, { forceNew: true, reconnection: false, transports: ["websocket"], extraHeaders: { cookie } });
+  await new Promise((resolve, reject) => { socket.once("connect", resolve); socket.once("connect_error", reject); });
+  const ack = await request(socket, "join-servers");
+  socket.close();
+  assert.deepEqual(ack, { ok: true, serverIds: [] });
+});
+
+test("two members exchange messages and typing in real time", async () => {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const server = await serverWith(alice, bob);
+  const a = await connect(alice);
+  const b = await connect(bob);
+  try {
+    const joined = await request(a, "join-servers");
+    assert.deepEqual(joined.serverIds, [server.id]);
+    await joinChannel(a, server.textChannelId);
+    await joinChannel(b, server.textChannelId);
+
+    const typing = next(a, "typing-start");
+    assert.equal((await request(b, "typing-start", { channelId: server.textChannelId })).ok, true);
+    assert.deepEqual(await typing, { channelId: server.textChannelId, userId: bob.id, username: bob.username });
+
+    // Sending a message ends the sender's typing state.
+    const stopped = next(a, "typing-stop");
+    const arrived = next(a, "new-message");
+    const ack = await request(b, "send-message", { channelId: server.textChannelId, content: "hello alice", nonce: "n-1" });
+    assert.equal(ack.ok, true, JSON.stringify(ack));
+    const message = await arrived;
+    assert.equal(message.id, ack.message.id);
+    assert.equal(message.content, "hello alice");
+    assert.equal(message.author.id, bob.id);
+    assert.deepEqual(await stopped, { channelId: server.textChannelId, userId: bob.id, username: bob.username });
+
+    // The message is stored: REST sees it.
+    const page = (await alice.rest("GET", `/api/channels/${server.textChannelId}/messages`, undefined, 200)).body;
+    assert.equal(page[0].id, ack.message.id);
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test("a typing state ends by itself without renewal", async () => {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const server = await serverWith(alice, bob);
+  const a = await connect(alice);
+  const b = await connect(bob);
+  try {
+    await joinChannel(a, server.textChannelId);
+    await joinChannel(b, server.textChannelId);
+    const stopped = next(a, "typing-stop");
+    await request(b, "typing-start", { channelId: server.textChannelId });
+    // The test host sets Realtime:TypingTimeout to a fraction of a second.
+    assert.equal((await stopped).userId, bob.id);
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test("a message posted over REST reaches the channel's sockets", async () => {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const server = await serverWith(alice, bob);
+  const b = await connect(bob);
+  try {
+    await joinChannel(b, server.textChannelId);
+    const arrived = next(b, "new-message");
+    const posted = (await alice.rest("POST", `/api/channels/${server.textChannelId}/messages`, { content: "via rest" }, 201)).body;
+    assert.equal((await arrived).id, posted.id);
+
+    const updated = next(b, "message-updated");
+    await alice.rest("PATCH", `/api/messages/${posted.id}`, { content: "edited" }, 200);
+    assert.equal((await updated).content, "edited");
+
+    const deleted = next(b, "message-deleted");
+    await alice.rest("DELETE", `/api/messages/${posted.id}`, undefined, 204);
+    assert.equal((await deleted).id, posted.id);
+  } finally {
+    b.close();
+  }
+});
+
+test("a non-member cannot join a channel or send to it", async () => {
+  const alice = await newUser("alice");
+  const mallory = await newUser("mallory");
+  const server = await serverWith(alice);
+  const m = await connect(mallory);
+  try {
+    const join = await request(m, "join-channel", { channelId: server.textChannelId });
+    assert.equal(join.ok, false);
+    assert.equal(join.error.code, "not_found");
+    const send = await request(m, "send-message", { channelId: server.textChannelId, content: "spam" });
+    assert.equal(send.ok, false);
+    assert.equal(send.error.code, "not_found");
+    const bad = await request(m, "join-channel", { channelId: "not-an-id" });
+    assert.equal(bad.ok, false);
+    assert.equal(bad.error.code, "validation_failed");
+  } finally {
+    m.close();
+  }
+});
+
+test("a kicked member stops receiving the server's events at once", async () => {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const server = await serverWith(alice, bob);
+  const a = await connect(alice);
+  const b = await connect(bob);
+  try {
+    await request(b, "join-servers");
+    await joinChannel(a, server.textChannelId);
+    await joinChannel(b, server.textChannelId);
+    const bobMessages = recorder(b, "new-message");
+
+    const left = next(a, "member-left");
+    await alice.rest("DELETE", `/api/servers/${server.id}/members/${bob.id}`, undefined, 204);
+    assert.equal((await left).userId, bob.id);
+
+    const ack = await request(a, "send-message", { channelId: server.textChannelId, content: "after the kick" });
+    assert.equal(ack.ok, true);
+    await bobMessages.fence();
+    assert.deepEqual(bobMessages.seen, []);
+    const rejoin = await request(b, "join-channel", { channelId: server.textChannelId });
+    assert.equal(rejoin.error.code, "not_found");
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test("direct messages reach only the conversation's participants", async () => {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const carol = await newUser("carol");
+  const conversation = (await alice.rest("POST", "/api/conversations", { userId: bob.id })).body;
+  const a = await connect(alice);
+  const b = await connect(bob);
+  const c = await connect(carol);
+  try {
+    assert.equal((await request(b, "join-conversation", { conversationId: conversation.id })).ok, true);
+    const refused = await request(c, "join-conversation", { conversationId: conversation.id });
+    assert.equal(refused.error.code, "not_found");
+    const carolSaw = recorder(c, "new-direct-message");
+
+    const arrived = next(b, "new-direct-message");
+    const ack = await request(a, "send-direct-message", { conversationId: conversation.id, content: "psst" });
+    assert.equal(ack.ok, true, JSON.stringify(ack));
+    assert.equal((await arrived).content, "psst");
+    await carolSaw.fence();
+    assert.deepEqual(carolSaw.seen, []);
+
+    const denied = await request(c, "send-direct-message", { conversationId: conversation.id, content: "let me in" });
+    assert.equal(denied.error.code, "not_found");
+  } finally {
+    a.close();
+    b.close();
+    c.close();
+  }
+});
+
+test("presence follows the user's sockets across tabs", async () => {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const server = await serverWith(bob, alice);
+  const b = await connect(bob);
+  try {
+    await request(b, "join-servers");
+    const online = next(b, "presence-update", (p) => p.userId === alice.id);
+    const tab1 = await connect(alice);
+    assert.equal((await online).status, "online");
+    const tab2 = await connect(alice);
+    assert.equal((await request(tab2, "set-status", { status: "idle" })).status, "online", "another tab is active");
+
+    // Closing the active tab leaves the idle one: alice is idle, not offline.
+    const idle = next(b, "presence-update", (p) => p.userId === alice.id);
+    tab1.close();
+    assert.equal((await idle).status, "idle");
+
+    const members = (await bob.rest("GET", `/api/servers/${server.id}`, undefined, 200)).body.members;
+    assert.equal(members.find((m) => (m.user?.id ?? m.userId) === alice.id).presence, "idle");
+
+    const offline = next(b, "presence-update", (p) => p.userId === alice.id);
+    tab2.close();
+    assert.equal((await offline).status, "offline");
+  } finally {
+    b.close();
+  }
+});
+
+test("call signaling is relayed only within the call and cleaned up on disconnect", async () => {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const carol = await newUser("carol");
+  const server = await serverWith(alice, bob, carol);
+  const a = await connect(alice);
+  const b = await connect(bob);
+  const c = await connect(carol);
+  try {
+    const first = await request(a, "join-call", { channelId: server.voiceChannelId });
+    assert.deepEqual(first, { ok: true, participants: [] });
+    const joined = next(a, "user-joined-call");
+    const second = await request(b, "join-call", { channelId: server.voiceChannelId });
+    assert.deepEqual(second.participants, [{ userId: alice.id, socketId: a.id }]);
+    assert.deepEqual(await joined, { userId: bob.id, socketId: b.id });
+
+    const offer = next(a, "offer");
+    assert.equal((await request(b, "offer", { to: a.id, sdp: { type: "offer", sdp: "v=0..." } })).ok, true);
+    assert.deepEqual(await offer, { from: b.id, fromUserId: bob.id, sdp: { type: "offer", sdp: "v=0..." } });
+
+    const answer = next(b, "answer");
+    await request(a, "answer", { to: b.id, sdp: { type: "answer", sdp: "v=0..." } });
+    assert.equal((await answer).from, a.id);
+
+    const candidate = next(a, "ice-candidate");
+    await request(b, "ice-candidate", { to: a.id, candidate: { candidate: "candidate:1 1 udp 1 127.0.0.1 5000 typ host", sdpMid: "0" } });
+    assert.equal((await candidate).fromUserId, bob.id);
+
+    // Carol is a member but not in the call: her signals go nowhere.
+    const aliceOffers = recorder(a, "offer");
+    const stray = await request(c, "offer", { to: a.id, sdp: { type: "offer", sdp: "x" } });
+    assert.equal(stray.ok, false);
+    await aliceOffers.fence();
+    assert.deepEqual(aliceOffers.seen, []);
+
+    // Text channels are not for calls.
+    assert.equal((await request(c, "join-call", { channelId: server.textChannelId })).error.code, "validation_failed");
+
+    const left = next(a, "user-left-call");
+    const bobSocketId = b.id;
+    b.close();
+    assert.deepEqual(await left, { userId: bob.id, socketId: bobSocketId });
+  } finally {
+    a.close();
+    b.close();
+    c.close();
+  }
+});

@@ -1,0 +1,48 @@
+// Two Concord nodes on one PostgreSQL and one Redis (CONCORD_URL and CONCORD_URL_B).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { URL, URL_B, newUser, serverWith, connect, request, next, joinChannel } from "./chat-helpers.mjs";
+
+test("a message sent on node A reaches a member connected to node B", async () => {
+  assert.ok(URL_B, "CONCORD_URL_B must be set");
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const server = await serverWith(alice, bob);
+  const a = await connect(alice, URL);
+  const b = await connect(bob, URL_B);
+  try {
+    await joinChannel(a, server.textChannelId);
+    await joinChannel(b, server.textChannelId);
+    const arrived = next(b, "new-message");
+    const ack = await request(a, "send-message", { channelId: server.textChannelId, content: "across nodes" });
+    assert.equal((await arrived).id, ack.message.id);
+
+    // A kick on node A evicts bob's socket on node B from the channel room.
+    const left = next(b, "member-left");
+    await alice.rest("DELETE", `/api/servers/${server.id}/members/${bob.id}`, undefined, 204);
+    await left;
+    const rejoin = await request(b, "join-channel", { channelId: server.textChannelId });
+    assert.equal(rejoin.error.code, "not_found");
+
+    // Calls span nodes too: participants on the other node are listed and reachable.
+    const carol = await newUser("carol");
+    const dave = await newUser("dave");
+    const voice = await serverWith(carol, dave);
+    const c = await connect(carol, URL);
+    const d = await connect(dave, URL_B);
+    try {
+      await request(c, "join-call", { channelId: voice.voiceChannelId });
+      const joined = await request(d, "join-call", { channelId: voice.voiceChannelId });
+      assert.deepEqual(joined.participants, [{ userId: carol.id, socketId: c.id }]);
+      const offer = next(c, "offer");
+      assert.equal((await request(d, "offer", { to: c.id, sdp: { type: "offer", sdp: "v=0" } })).ok, true);
+      assert.equal((await offer).fromUserId, dave.id);
+    } finally {
+      c.close();
+      d.close();
+    }
+  } finally {
+    a.close();
+    b.close();
+  }
+});
