@@ -1,4 +1,6 @@
 using Concord.Server.Features.Auth;
+using Concord.Server.Features.Messages;
+using Concord.Server.Features.Servers;
 using Concord.Server.Features.Calls;
 using Concord.Server.Infrastructure.Auth;
 using Concord.Server.Infrastructure.Data;
@@ -24,6 +26,7 @@ builder.AddConcordAuth();
 builder.AddConcordSecurity();
 builder.AddConcordValidation();
 builder.AddConcordRateLimiting();
+builder.AddConcordMessaging();
 builder.AddConcordCalls();
 builder.Services.AddOpenApi();
 builder.Services.AddScoped<ServerAccess>();
@@ -45,6 +48,8 @@ app.UseRateLimiter();
 app.MapOpenApi();
 app.MapConcordHealth();
 app.MapAuthEndpoints();
+app.MapMessagingEndpoints();
+app.MapServerEndpoints();
 app.MapCallEndpoints();
 
 await app.MigrateConcordDatabaseAsync();

@@ -23,4 +23,14 @@ public static class PermissionRules
     /// <summary>Acting on another member (kick, ban): the actor must be allowed and strictly outrank the target.</summary>
     public static bool AllowsOn(MemberRole actor, MemberRole target, ServerAction action) =>
         Allows(actor, action) && actor > target;
+
+    /// <summary>
+    /// Role changes never create or remove an owner: the owner's role only moves with a transfer,
+    /// and nobody is made owner except by a transfer. So exactly one owner exists at all times.
+    /// </summary>
+    public static bool AllowsRoleChange(MemberRole actor, MemberRole target, MemberRole newRole) =>
+        Allows(actor, ServerAction.ManageRoles) && target != MemberRole.Owner && newRole != MemberRole.Owner;
+
+    /// <summary>Everyone but the owner may leave; the owner transfers ownership or deletes the server first.</summary>
+    public static bool MayLeave(MemberRole role) => role != MemberRole.Owner;
 }

@@ -36,6 +36,48 @@ public sealed class ServerAccess(ConcordDbContext db)
         return Decide(row.Role, action, "Channel") is { } error ? (null, row.Role, error) : (row.Channel, row.Role, null);
     }
 
+    /// <summary>
+    /// The actor acting on another user (kick, ban, role change): both roles in one indexed query.
+    /// Returns the target's role (null when the target is not a member) or the error to answer.
+    /// A target who is not a member is an error (404) unless <paramref name="targetMayBeOutsider"/> (a ban can come first).
+    /// </summary>
+    public async Task<(MemberRole? TargetRole, ApiError? Error)> OnUserAsync(
+        long actorId, long targetId, long serverId, ServerAction action, bool targetMayBeOutsider = false)
+    {
+        var (actor, target) = await RolesAsync(actorId, targetId, serverId);
+        if (Decide(actor, action, "Server") is { } error) return (null, error);
+        if (target is null)
+            return targetMayBeOutsider ? (null, null) : (null, ApiError.NotFound("Member"));
+        if (!PermissionRules.AllowsOn(actor!.Value, target.Value, action))
+            return (target, ApiError.Forbidden(actorId == targetId
+                ? "You cannot do this to yourself."
+                : "You can only act on members ranked below you."));
+        return (target, null);
+    }
+
+    /// <summary>
+    /// May the actor give the target <paramref name="newRole"/>? Owner only; the owner's own role and the owner role itself
+    /// change only by a transfer (409), so a server always has exactly one owner.
+    /// </summary>
+    public async Task<ApiError?> RoleChangeAsync(long actorId, long targetId, long serverId, MemberRole newRole)
+    {
+        var (actor, target) = await RolesAsync(actorId, targetId, serverId);
+        if (Decide(actor, ServerAction.ManageRoles, "Server") is { } error) return error;
+        if (target is null) return ApiError.NotFound("Member");
+        if (PermissionRules.AllowsRoleChange(actor!.Value, target.Value, newRole)) return null;
+        return ApiError.Conflict("A server has exactly one owner: use POST /api/servers/{serverId}/transfer to hand ownership over.");
+    }
+
+    private async Task<(MemberRole? Actor, MemberRole? Target)> RolesAsync(long actorId, long targetId, long serverId)
+    {
+        var roles = await db.Members
+            .Where(m => m.ServerId == serverId && (m.UserId == actorId || m.UserId == targetId))
+            .Select(m => new { m.UserId, m.Role })
+            .ToListAsync();
+        return (roles.Where(r => r.UserId == actorId).Select(r => (MemberRole?)r.Role).FirstOrDefault(),
+                roles.Where(r => r.UserId == targetId).Select(r => (MemberRole?)r.Role).FirstOrDefault());
+    }
+
     private static ApiError? Decide(MemberRole? role, ServerAction action, string what) => role switch
     {
         null => ApiError.NotFound(what),

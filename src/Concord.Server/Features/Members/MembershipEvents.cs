@@ -1,0 +1,27 @@
+using Concord.Server.Features.Servers;
+using Concord.Server.Infrastructure.Data;
+using Concord.Server.Realtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Concord.Server.Features.Members;
+
+internal static class MembershipEvents
+{
+    /// <summary>
+    /// After the membership row is gone (committed): tell the server, then pull the user's sockets out of the server's rooms.
+    /// Publishing first lets the departing user's own clients see why they lost the server.
+    /// </summary>
+    public static async Task MemberGoneAsync(this IRealtimeEvents realtime, ConcordDbContext db, long serverId, long userId, string reason)
+    {
+        await realtime.PublishAsync(Rooms.Server(serverId), ServerEvents.MemberLeft, new MemberLeftEvent(serverId, userId, reason));
+        var channelIds = await db.Channels.Where(c => c.ServerId == serverId).Select(c => c.Id).ToListAsync();
+        var rooms = new List<string>(channelIds.Count + 1) { Rooms.Server(serverId) };
+        rooms.AddRange(channelIds.Select(Rooms.Channel));
+        await realtime.LeaveRoomsAsync(userId, rooms);
+    }
+
+    /// <summary>Members as the API shows them, projected in one query.</summary>
+    public static IQueryable<MemberDto> AsDtos(this IQueryable<Member> members) =>
+        members.Select(m => new MemberDto(
+            new Users.UserSummary(m.User!.Id, m.User.Username, m.User.DisplayName, m.User.AvatarUrl), m.Role, m.JoinedAt));
+}

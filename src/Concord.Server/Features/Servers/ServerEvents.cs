@@ -1,0 +1,26 @@
+using Concord.Server.Features.Channels;
+using Concord.Server.Features.Members;
+
+namespace Concord.Server.Features.Servers;
+
+/// <summary>Real-time events about servers, channels and members; published to <c>Rooms.Server(id)</c> after commit.</summary>
+public static class ServerEvents
+{
+    public const string ServerUpdated = "server-updated";
+    public const string ServerDeleted = "server-deleted";
+    public const string ChannelCreated = "channel-created";
+    public const string ChannelUpdated = "channel-updated";
+    public const string ChannelDeleted = "channel-deleted";
+    public const string MemberJoined = "member-joined";
+    public const string MemberUpdated = "member-updated";
+    public const string MemberLeft = "member-left";
+}
+
+public sealed record ServerUpdatedEvent(ServerDto Server);
+public sealed record ServerDeletedEvent(long ServerId);
+public sealed record ChannelEvent(ChannelDto Channel);
+public sealed record ChannelDeletedEvent(long ChannelId, long ServerId);
+public sealed record MemberJoinedEvent(long ServerId, MemberDto Member);
+public sealed record MemberUpdatedEvent(long ServerId, MemberDto Member);
+/// <summary><see cref="Reason"/>: "left", "kicked" or "banned".</summary>
+public sealed record MemberLeftEvent(long ServerId, long UserId, string Reason);
