@@ -1,5 +1,4 @@
 using Concord.Server.Features.Auth;
-using Concord.Server.Features.Messages;
 using Concord.Server.Features.Servers;
 using Concord.Server.Features.Calls;
 using Concord.Server.Infrastructure.Auth;
@@ -26,7 +25,6 @@ builder.AddConcordAuth();
 builder.AddConcordSecurity();
 builder.AddConcordValidation();
 builder.AddConcordRateLimiting();
-builder.AddConcordMessaging();
 builder.AddConcordCalls();
 builder.Services.AddOpenApi();
 builder.Services.AddScoped<ServerAccess>();
@@ -48,7 +46,6 @@ app.UseRateLimiter();
 app.MapOpenApi();
 app.MapConcordHealth();
 app.MapAuthEndpoints();
-app.MapMessagingEndpoints();
 app.MapServerEndpoints();
 app.MapCallEndpoints();
 
