@@ -16,6 +16,7 @@ public sealed class EngineIOSocket
     private readonly EngineIOServer _server;
     private readonly Channel<OutboundItem> _outbound;
     private readonly CancellationTokenSource _closed = new();
+    private readonly TaskCompletionSource _closedTask = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _heartbeatLock = new();
     private readonly Timer _heartbeat;
     private bool _awaitingPong;
@@ -57,6 +58,7 @@ public sealed class EngineIOSocket
 
     internal ChannelReader<OutboundItem> Outbound => _outbound.Reader;
     internal CancellationToken ClosedToken => _closed.Token;
+    internal Task Completion => _closedTask.Task;
     internal string CloseReason => _closeReason;
     internal bool Upgrading { get; set; }
     internal EngineIOServer Server => _server;
@@ -114,6 +116,7 @@ public sealed class EngineIOSocket
         catch (AggregateException ex) { _server.Logger.LogError(ex, "Close callback failed for {Sid}", Id); }
         try { _onClose?.Invoke(reason); }
         catch (Exception ex) { _server.Logger.LogError(ex, "Close handler failed for {Sid}", Id); }
+        _closedTask.TrySetResult();
     }
 
     internal async ValueTask OnPacketAsync(byte type, ReadOnlyMemory<byte> data, bool isBinary)

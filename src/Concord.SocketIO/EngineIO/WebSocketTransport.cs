@@ -9,6 +9,7 @@ namespace Concord.SocketIO.EngineIO;
 internal static class WebSocketTransport
 {
     private static readonly ReadOnlyMemory<byte> ProbeAnswer = "3probe"u8.ToArray();
+    private static readonly TimeSpan CloseReplyGrace = TimeSpan.FromSeconds(1);
 
     public static async Task HandshakeAsync(EngineIOServer server, HttpContext context)
     {
@@ -52,23 +53,40 @@ internal static class WebSocketTransport
 
     private static async Task RunAsync(EngineIOSocket socket, WebSocket webSocket, MessageReceiver receiver)
     {
+        using var abort = new CancellationTokenSource();
         var writer = WriteLoopAsync(socket, webSocket);
-        var (reason, status) = await ReceiveLoopAsync(socket, receiver);
-        socket.CloseNow(reason);
-        await writer;
-        if (status is { } closeStatus && webSocket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        var receive = ReceiveLoopAsync(socket, receiver, abort.Token);
+        if (await Task.WhenAny(receive, socket.Completion) == receive)
         {
-            try { await webSocket.CloseOutputAsync(closeStatus, null, CancellationToken.None); }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException) { }
+            var (reason, status) = await receive;
+            socket.CloseNow(reason);
+            await writer;
+            if (status is { } closeStatus) await TryCloseOutputAsync(webSocket, closeStatus);
+            return;
         }
+        // Closed from elsewhere (ping timeout, parse error, server close): say goodbye with a close
+        // frame, as the JS server does, and give the client a moment to answer it.
+        await writer;
+        await TryCloseOutputAsync(webSocket, WebSocketCloseStatus.NormalClosure);
+        abort.CancelAfter(CloseReplyGrace);
+        await receive;
     }
 
-    private static async Task<(string Reason, WebSocketCloseStatus? Status)> ReceiveLoopAsync(EngineIOSocket socket, MessageReceiver receiver)
+    private static async Task TryCloseOutputAsync(WebSocket webSocket, WebSocketCloseStatus status)
+    {
+        if (webSocket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        try { await webSocket.CloseOutputAsync(status, null, CancellationToken.None); }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException) { }
+    }
+
+    /// <summary>Reads until the client closes; once the session is closed, messages are read and dropped.</summary>
+    private static async Task<(string Reason, WebSocketCloseStatus? Status)> ReceiveLoopAsync(
+        EngineIOSocket socket, MessageReceiver receiver, CancellationToken abort)
     {
         while (true)
         {
             (ReceivedKind Kind, ReadOnlyMemory<byte> Data) message;
-            try { message = await receiver.ReceiveAsync(socket.ClosedToken); }
+            try { message = await receiver.ReceiveAsync(abort); }
             catch (OperationCanceledException) { return ("forced close", null); }
             catch (Exception ex) when (ex is WebSocketException or IOException) { return ("transport close", null); }
 
@@ -87,7 +105,6 @@ internal static class WebSocketTransport
                     await socket.OnPacketAsync(message.Data.Span[0], message.Data[1..], isBinary: false);
                     break;
             }
-            if (socket.ClosedToken.IsCancellationRequested) return (socket.CloseReason, null);
         }
     }
 
