@@ -1,4 +1,5 @@
 using Concord.Server.Features.Auth;
+using Concord.Server.Features.Messages;
 using Concord.Server.Features.Servers;
 using Concord.Server.Features.Calls;
 using Concord.Server.Infrastructure.Auth;
@@ -25,6 +26,7 @@ builder.AddConcordAuth();
 builder.AddConcordSecurity();
 builder.AddConcordValidation();
 builder.AddConcordRateLimiting();
+builder.AddConcordMessaging();
 builder.AddConcordCalls();
 builder.Services.AddOpenApi();
 builder.Services.AddScoped<ServerAccess>();
@@ -46,6 +48,7 @@ app.UseRateLimiter();
 app.MapOpenApi();
 app.MapConcordHealth();
 app.MapAuthEndpoints();
+app.MapMessagingEndpoints();
 app.MapServerEndpoints();
 app.MapCallEndpoints();
 

@@ -1,26 +1,14 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
+using Concord.Server.Infrastructure.Auth;
 using Concord.Server.Infrastructure.Errors;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace Concord.Server.Infrastructure.RateLimiting;
 
-/// <summary>A limit: <see cref="PermitLimit"/> requests per <see cref="Window"/>.</summary>
-public sealed class RateLimitRule
-{
-    public int PermitLimit { get; set; }
-    public TimeSpan Window { get; set; }
-}
-
-/// <summary>Rate-limit settings (section <c>RateLimiting</c>).</summary>
-public sealed class RateLimitOptions
-{
-    public const string Section = "RateLimiting";
-    public bool Enabled { get; set; } = true;
-    /// <summary>Per client IP, on register, login and token.</summary>
-    public RateLimitRule Auth { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) };
-}
-
+/// <summary>
+/// Rate limits. HTTP-only limits run in the ASP.NET Core middleware: <see cref="Auth"/> per client IP on the
+/// sign-in routes, and a global per-user limit on every authenticated <c>/api</c> request. Message sends are
+/// limited by <see cref="MessageRateLimiter"/>, which the message services call, so the socket path shares it.
+/// </summary>
 public static class RateLimitPolicies
 {
     public const string Auth = "auth";
@@ -28,20 +16,34 @@ public static class RateLimitPolicies
     public static WebApplicationBuilder AddConcordRateLimiting(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new();
+        options.Validate();
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<RateLimiterFactory>();
+        builder.Services.AddSingleton<MessageRateLimiter>();
+        builder.Services.AddHttpContextAccessor();
+
         builder.Services.AddRateLimiter(o =>
         {
-            o.AddPolicy(Auth, http => !options.Enabled
-                ? RateLimitPartition.GetNoLimiter("off")
-                : RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = options.Auth.PermitLimit, Window = options.Auth.Window, QueueLimit = 0 }));
-            o.OnRejected = async (ctx, _) =>
-            {
-                if (ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                    ctx.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await Problems.WriteAsync(ctx.HttpContext, new ApiError(ErrorCode.RateLimited));
-            };
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(Auth, http => Partition(http, "auth", options.Auth,
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                http.Request.Path.StartsWithSegments("/api") && http.User.TryUserId() is { } userId
+                    ? Partition(http, "api", options.Api, userId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    : RateLimitPartition.GetNoLimiter(""));
+            // The limiter has already written Retry-After and the X-RateLimit headers.
+            o.OnRejected = (ctx, _) => new ValueTask(Problems.WriteAsync(ctx.HttpContext, new ApiError(ErrorCode.RateLimited)));
         });
         return builder;
+
+        RateLimitPartition<string> Partition(HttpContext http, string counter, RateLimitRule rule, string key)
+        {
+            if (!options.Enabled) return RateLimitPartition.GetNoLimiter("off");
+            var services = http.RequestServices;
+            var factory = services.GetRequiredService<RateLimiterFactory>();
+            var accessor = services.GetRequiredService<IHttpContextAccessor>();
+            return RateLimitPartition.Get($"{counter}:{key}", _ =>
+                new HeaderWritingLimiter(factory.Create(counter, key, rule), rule, accessor, factory.Time));
+        }
     }
 }

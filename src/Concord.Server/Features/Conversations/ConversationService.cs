@@ -1,0 +1,75 @@
+using Concord.Server.Features.Messages;
+using Concord.Server.Infrastructure.Data;
+using Concord.Server.Infrastructure.Errors;
+using Concord.Server.Infrastructure.Ids;
+using Microsoft.EntityFrameworkCore;
+
+namespace Concord.Server.Features.Conversations;
+
+/// <summary>Opening conversations and listing the caller's. A pair of users never gets two 1:1 conversations.</summary>
+public sealed class ConversationService(ConcordDbContext db, SnowflakeGenerator ids, TimeProvider time)
+{
+    /// <summary>The 1:1 conversation (Created false when it already existed) or a new group.</summary>
+    public async Task<(ConversationDto? Conversation, bool Created, ApiError? Error)> OpenAsync(long userId, CreateConversationRequest req, CancellationToken ct = default)
+    {
+        if (req.UserId is { } other)
+        {
+            if (other == userId) return (null, false, ApiError.Field("userId", "You cannot open a conversation with yourself."));
+            if (!await db.Users.AnyAsync(u => u.Id == other, ct)) return (null, false, ApiError.NotFound("User"));
+            var key = ConversationQueries.DirectKey(userId, other);
+            if (await FindDirectAsync(key, ct) is { } existing) return (existing, false, null);
+            try
+            {
+                var id = await InsertAsync(userId, [userId, other], key, null, ct);
+                return (await GetAsync(id, ct), true, null);
+            }
+            catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
+            {
+                // A concurrent request opened the same pair first: answer with that conversation.
+                db.ChangeTracker.Clear();
+                return (await FindDirectAsync(key, ct), false, null);
+            }
+        }
+
+        var others = req.UserIds!;
+        if (others.Contains(userId)) return (null, false, ApiError.Field("userIds", "Must not include yourself."));
+        if (await db.Users.CountAsync(u => others.Contains(u.Id), ct) != others.Length) return (null, false, ApiError.NotFound("User"));
+        var name = string.IsNullOrWhiteSpace(req.Name) ? null : req.Name.Trim();
+        var groupId = await InsertAsync(userId, [userId, .. others], null, name, ct);
+        return (await GetAsync(groupId, ct), true, null);
+    }
+
+    /// <summary>Most recent activity first: by the newest message id, or the conversation's own id when it has none.</summary>
+    public Task<List<ConversationDto>> ListAsync(long userId, PageRequest page, CancellationToken ct = default)
+    {
+        var mine = db.Conversations.AsNoTracking().Where(c => c.Participants.Any(p => p.UserId == userId));
+        if (page.Before is { } before) mine = mine.Where(c => (c.LastMessageId ?? c.Id) < before);
+        return mine.OrderByDescending(c => c.LastMessageId ?? c.Id).Take(page.Limit)
+            .Select(ConversationQueries.Projection(db.DirectMessages)).ToListAsync(ct);
+    }
+
+    private async Task<long> InsertAsync(long creatorId, long[] participants, string? directKey, string? name, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var conversation = new Conversation
+        {
+            Id = ids.Next(),
+            IsGroup = directKey is null,
+            Name = name,
+            DirectKey = directKey,
+            CreatorId = creatorId,
+            CreatedAt = now,
+            Participants = participants.Select(id => new ConversationParticipant { UserId = id, JoinedAt = now }).ToList(),
+        };
+        db.Conversations.Add(conversation); // one SaveChanges: the conversation and its participants commit together
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return conversation.Id;
+    }
+
+    private Task<ConversationDto?> FindDirectAsync(string key, CancellationToken ct) =>
+        db.Conversations.AsNoTracking().Where(c => c.DirectKey == key).Select(ConversationQueries.Projection(db.DirectMessages)).FirstOrDefaultAsync(ct);
+
+    private Task<ConversationDto?> GetAsync(long id, CancellationToken ct) =>
+        db.Conversations.AsNoTracking().Where(c => c.Id == id).Select(ConversationQueries.Projection(db.DirectMessages)).FirstOrDefaultAsync(ct);
+}

@@ -1,0 +1,111 @@
+using Concord.Server.Features.Messages;
+using Concord.Server.Infrastructure.Data;
+using Concord.Server.Infrastructure.Errors;
+using Concord.Server.Infrastructure.Ids;
+using Concord.Server.Infrastructure.RateLimiting;
+using Concord.Server.Realtime;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+
+namespace Concord.Server.Features.Conversations;
+
+/// <summary>
+/// Direct messages, with the channel-message rules: validate → participant → nonce replay → rate limit → insert
+/// (and move the conversation's LastMessageId, in one transaction) → publish. Non-participants get 404.
+/// </summary>
+public sealed class DirectMessageService(ConcordDbContext db, SnowflakeGenerator ids, MessageRateLimiter limiter,
+    IRealtimeEvents realtime, IValidator<SendMessageRequest> sendValidator, TimeProvider time)
+{
+    private static readonly ApiError NotFound = ApiError.NotFound("Conversation");
+
+    public async Task<SendResult<DirectMessageDto>> SendAsync(long userId, long conversationId, string? content, string? nonce, CancellationToken ct = default)
+    {
+        var validation = await sendValidator.ValidateAsync(new SendMessageRequest(content, nonce), ct);
+        if (!validation.IsValid) return SendResult<DirectMessageDto>.Fail(validation.ToApiError());
+        if (!await IsParticipantAsync(userId, conversationId, ct)) return SendResult<DirectMessageDto>.Fail(NotFound);
+
+        var earlier = nonce is null ? null : await FindByNonceAsync(userId, conversationId, nonce, ct);
+        if (earlier is not null && earlier.Id >= SnowflakeGenerator.MinIdAt(time.GetUtcNow() - MessageRules.NonceWindow))
+            return new SendResult<DirectMessageDto>(earlier, false, null, null);
+
+        var decision = await limiter.AcquireAsync(userId, $"d{conversationId}", ct);
+        if (decision is { Allowed: false }) return SendResult<DirectMessageDto>.Fail(MessageRules.TooFast, decision);
+
+        var message = new DirectMessage
+        {
+            Id = ids.Next(),
+            ConversationId = conversationId,
+            AuthorId = userId,
+            Content = content!.Trim(),
+            Nonce = nonce,
+            CreatedAt = time.GetUtcNow(),
+        };
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            if (earlier is not null) // an expired nonce is given up by its old message
+                await db.DirectMessages.Where(m => m.Id == earlier.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Nonce, (string?)null), ct);
+            db.DirectMessages.Add(message);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex) when (nonce is not null && db.IsUniqueViolation(ex))
+            {
+                // A concurrent retry with the same nonce won the insert: answer with its message.
+                await tx.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                var winner = await FindByNonceAsync(userId, conversationId, nonce, ct);
+                if (winner is null) throw;
+                return new SendResult<DirectMessageDto>(winner, false, null, decision);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+            // Only ever forward: a slower concurrent send with an older id leaves the newer one in place.
+            await db.Conversations.Where(c => c.Id == conversationId && (c.LastMessageId == null || c.LastMessageId < message.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastMessageId, (long?)message.Id), ct);
+            await tx.CommitAsync(ct);
+        }
+        var dto = await db.DirectMessages.AsNoTracking().Where(m => m.Id == message.Id).Select(DirectMessageDto.Projection).FirstAsync(ct);
+        await realtime.PublishAsync(Rooms.Conversation(conversationId), MessageEvents.NewDirectMessage, dto);
+        return new SendResult<DirectMessageDto>(dto, true, null, decision);
+    }
+
+    public async Task<(List<DirectMessageDto>? Page, ApiError? Error)> ListAsync(long userId, long conversationId, PageRequest page, CancellationToken ct = default)
+    {
+        if (!await IsParticipantAsync(userId, conversationId, ct)) return (null, NotFound);
+        var messages = await db.DirectMessages.AsNoTracking().Where(m => m.ConversationId == conversationId)
+            .PageAsync(page, m => m.Id, DirectMessageDto.Projection, ct);
+        return (messages, null);
+    }
+
+    /// <summary>Only the author deletes; the conversation's last message falls back to the newest remaining one.</summary>
+    public async Task<ApiError?> DeleteAsync(long userId, long conversationId, long messageId, CancellationToken ct = default)
+    {
+        if (!await IsParticipantAsync(userId, conversationId, ct)) return NotFound;
+        var authorId = await db.DirectMessages.Where(m => m.Id == messageId && m.ConversationId == conversationId)
+            .Select(m => (long?)m.AuthorId).FirstOrDefaultAsync(ct);
+        if (authorId is null) return ApiError.NotFound("Message");
+        if (authorId != userId) return ApiError.Forbidden("Only the author can delete a direct message.");
+
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            if (await db.DirectMessages.Where(m => m.Id == messageId).ExecuteDeleteAsync(ct) == 0) return ApiError.NotFound("Message");
+            await db.Conversations.Where(c => c.Id == conversationId && c.LastMessageId == messageId)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastMessageId,
+                    c => db.DirectMessages.Where(m => m.ConversationId == conversationId).Max(m => (long?)m.Id)), ct);
+            await tx.CommitAsync(ct);
+        }
+        await realtime.PublishAsync(Rooms.Conversation(conversationId), MessageEvents.DirectMessageDeleted, new DirectMessageDeletedEvent(messageId, conversationId));
+        return null;
+    }
+
+    private Task<bool> IsParticipantAsync(long userId, long conversationId, CancellationToken ct) =>
+        db.ConversationParticipants.AnyAsync(p => p.ConversationId == conversationId && p.UserId == userId, ct);
+
+    private Task<DirectMessageDto?> FindByNonceAsync(long userId, long conversationId, string nonce, CancellationToken ct) =>
+        db.DirectMessages.AsNoTracking()
+            .Where(m => m.ConversationId == conversationId && m.AuthorId == userId && m.Nonce == nonce)
+            .Select(DirectMessageDto.Projection).FirstOrDefaultAsync(ct);
+}

@@ -1,0 +1,46 @@
+using System.Linq.Expressions;
+using Concord.Server.Features.Users;
+using Concord.Server.Infrastructure.Errors;
+using Concord.Server.Infrastructure.RateLimiting;
+
+namespace Concord.Server.Features.Messages;
+
+/// <summary>A channel message on the wire (REST answers and the <c>new-message</c> event).</summary>
+public sealed record MessageDto(long Id, long ChannelId, long ServerId, UserSummary Author, string Content,
+    DateTimeOffset CreatedAt, DateTimeOffset? EditedAt, string? Nonce)
+{
+    /// <summary>The projection every read uses: the author summary comes from the same query (one join, no N+1).</summary>
+    public static Expression<Func<Message, MessageDto>> Projection(long serverId) => m => new MessageDto(
+        m.Id, m.ChannelId, serverId,
+        new UserSummary(m.Author!.Id, m.Author.Username, m.Author.DisplayName, m.Author.AvatarUrl),
+        m.Content, m.CreatedAt, m.EditedAt, m.Nonce);
+}
+
+/// <summary>Payload of <c>message-deleted</c>.</summary>
+public sealed record MessageDeletedEvent(long Id, long ChannelId, long ServerId);
+
+/// <summary>
+/// What a send produced, for REST and the real-time gateway alike: the message (<see cref="Created"/> false when a
+/// nonce matched an earlier one), or the error; plus the rate-limit state to report, when limits are on.
+/// </summary>
+public sealed record SendResult<T>(T? Message, bool Created, ApiError? Error, RateLimitDecision? RateLimit) where T : class
+{
+    public static SendResult<T> Fail(ApiError error, RateLimitDecision? rateLimit = null) => new(null, false, error, rateLimit);
+
+    /// <summary>201 for a new message, 200 for a nonce replay, problem+json otherwise; rate-limit headers either way.</summary>
+    public IResult ToHttp(HttpContext http, Func<T, string> location)
+    {
+        RateLimit?.WriteHeaders(http.Response);
+        if (Error is not null) return Error.ToResult();
+        return Created ? Results.Created(location(Message!), Message) : Results.Ok(Message);
+    }
+}
+
+public static class MessageEvents
+{
+    public const string NewMessage = "new-message";
+    public const string MessageUpdated = "message-updated";
+    public const string MessageDeleted = "message-deleted";
+    public const string NewDirectMessage = "new-direct-message";
+    public const string DirectMessageDeleted = "direct-message-deleted";
+}

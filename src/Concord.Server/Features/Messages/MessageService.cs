@@ -1,0 +1,132 @@
+using Concord.Server.Features.Channels;
+using Concord.Server.Infrastructure.Data;
+using Concord.Server.Infrastructure.Errors;
+using Concord.Server.Infrastructure.Ids;
+using Concord.Server.Infrastructure.RateLimiting;
+using Concord.Server.Permissions;
+using Concord.Server.Realtime;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+
+namespace Concord.Server.Features.Messages;
+
+/// <summary>
+/// Channel messages: the one code path for REST and the real-time <c>send-message</c> event. Order of a send:
+/// validate → permission → nonce replay → rate limit → insert → publish (after the commit).
+/// </summary>
+public sealed class MessageService(ConcordDbContext db, ServerAccess access, SnowflakeGenerator ids, MessageRateLimiter limiter,
+    IRealtimeEvents realtime, IValidator<SendMessageRequest> sendValidator, TimeProvider time)
+{
+    private static readonly ApiError NotText = new(ErrorCode.BadRequest, "Voice channels have no messages.");
+
+    public async Task<SendResult<MessageDto>> SendAsync(long userId, long channelId, string? content, string? nonce, CancellationToken ct = default)
+    {
+        var validation = await sendValidator.ValidateAsync(new SendMessageRequest(content, nonce), ct);
+        if (!validation.IsValid) return SendResult<MessageDto>.Fail(validation.ToApiError());
+        var (channel, _, error) = await access.ChannelAsync(userId, channelId, ServerAction.SendMessages);
+        if (error is not null) return SendResult<MessageDto>.Fail(error);
+        if (channel!.Type != ChannelType.Text) return SendResult<MessageDto>.Fail(NotText);
+
+        // A retry of a send that already happened answers with the first message and spends no rate-limit permit.
+        var earlier = nonce is null ? null : await FindByNonceAsync(userId, channel, nonce, ct);
+        if (earlier is not null && earlier.Id >= SnowflakeGenerator.MinIdAt(time.GetUtcNow() - MessageRules.NonceWindow))
+            return new SendResult<MessageDto>(earlier, false, null, null);
+
+        var decision = await limiter.AcquireAsync(userId, $"c{channelId}", ct);
+        if (decision is { Allowed: false }) return SendResult<MessageDto>.Fail(MessageRules.TooFast, decision);
+
+        // An expired nonce is given up by its old message, so it can be used again.
+        if (earlier is not null)
+            await db.Messages.Where(m => m.Id == earlier.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Nonce, (string?)null), ct);
+
+        var message = new Message
+        {
+            Id = ids.Next(),
+            ChannelId = channelId,
+            AuthorId = userId,
+            Content = content!.Trim(),
+            Nonce = nonce,
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.Messages.Add(message);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (nonce is not null && db.IsUniqueViolation(ex))
+        {
+            // A concurrent retry with the same nonce won the insert: answer with its message.
+            db.ChangeTracker.Clear();
+            var winner = await FindByNonceAsync(userId, channel, nonce, ct);
+            if (winner is null) throw;
+            return new SendResult<MessageDto>(winner, false, null, decision);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+        var dto = await db.Messages.AsNoTracking().Where(m => m.Id == message.Id).Select(MessageDto.Projection(channel.ServerId)).FirstAsync(ct);
+        await realtime.PublishAsync(Rooms.Channel(channelId), MessageEvents.NewMessage, dto);
+        return new SendResult<MessageDto>(dto, true, null, decision);
+    }
+
+    private Task<MessageDto?> FindByNonceAsync(long userId, Channel channel, string nonce, CancellationToken ct) =>
+        db.Messages.AsNoTracking()
+            .Where(m => m.ChannelId == channel.Id && m.AuthorId == userId && m.Nonce == nonce)
+            .Select(MessageDto.Projection(channel.ServerId))
+            .FirstOrDefaultAsync(ct);
+
+    public async Task<(List<MessageDto>? Page, ApiError? Error)> ListAsync(long userId, long channelId, PageRequest page, CancellationToken ct = default)
+    {
+        var (channel, _, error) = await access.ChannelAsync(userId, channelId, ServerAction.View);
+        if (error is not null) return (null, error);
+        if (channel!.Type != ChannelType.Text) return (null, NotText);
+        var messages = await db.Messages.AsNoTracking().Where(m => m.ChannelId == channelId)
+            .PageAsync(page, m => m.Id, MessageDto.Projection(channel.ServerId), ct);
+        return (messages, null);
+    }
+
+    /// <summary>Only the author edits.</summary>
+    public async Task<(MessageDto? Message, ApiError? Error)> EditAsync(long userId, long messageId, string content, CancellationToken ct = default)
+    {
+        var (target, error) = await LocateAsync(userId, messageId, ct);
+        if (error is not null) return (null, error);
+        if (target!.AuthorId != userId) return (null, ApiError.Forbidden("Only the author can edit a message."));
+
+        var now = time.GetUtcNow();
+        var trimmed = content.Trim();
+        var updated = await db.Messages.Where(m => m.Id == messageId)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, trimmed).SetProperty(m => m.EditedAt, now), ct);
+        if (updated == 0) return (null, ApiError.NotFound("Message"));
+        var dto = await db.Messages.AsNoTracking().Where(m => m.Id == messageId).Select(MessageDto.Projection(target.ServerId)).FirstOrDefaultAsync(ct);
+        if (dto is null) return (null, ApiError.NotFound("Message")); // deleted meanwhile
+        await realtime.PublishAsync(Rooms.Channel(dto.ChannelId), MessageEvents.MessageUpdated, dto);
+        return (dto, null);
+    }
+
+    /// <summary>The author, or a member allowed to manage messages (the server's admins and owner).</summary>
+    public async Task<ApiError?> DeleteAsync(long userId, long messageId, CancellationToken ct = default)
+    {
+        var (target, error) = await LocateAsync(userId, messageId, ct);
+        if (error is not null) return error;
+        if (target!.AuthorId != userId && !PermissionRules.Allows(target.Role, ServerAction.ManageMessages))
+            return ApiError.Forbidden("Only the author, an admin or the owner can delete a message.");
+        if (await db.Messages.Where(m => m.Id == messageId).ExecuteDeleteAsync(ct) == 0) return ApiError.NotFound("Message");
+        await realtime.PublishAsync(Rooms.Channel(target.ChannelId), MessageEvents.MessageDeleted,
+            new MessageDeletedEvent(messageId, target.ChannelId, target.ServerId));
+        return null;
+    }
+
+    private sealed record Target(long AuthorId, long ChannelId, long ServerId, Members.MemberRole Role);
+
+    /// <summary>The message and the caller's role on its server; 404 when either is missing (a non-member learns nothing).</summary>
+    private async Task<(Target?, ApiError?)> LocateAsync(long userId, long messageId, CancellationToken ct)
+    {
+        var message = await db.Messages.AsNoTracking().Where(m => m.Id == messageId)
+            .Select(m => new { m.AuthorId, m.ChannelId }).FirstOrDefaultAsync(ct);
+        if (message is null) return (null, ApiError.NotFound("Message"));
+        var (channel, role, error) = await access.ChannelAsync(userId, message.ChannelId, ServerAction.View);
+        if (error is not null) return (null, ApiError.NotFound("Message"));
+        return (new Target(message.AuthorId, message.ChannelId, channel!.ServerId, role), null);
+    }
+}

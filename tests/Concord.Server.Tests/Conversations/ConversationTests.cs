@@ -1,0 +1,143 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Concord.Server.Tests.Infrastructure;
+using Concord.Server.Tests.Messages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Concord.Server.Tests.Conversations;
+
+public abstract class ConversationTests(ConcordApp app)
+{
+    [Fact]
+    public async Task OpeningA1To1ConversationTwiceGivesTheSameOneWith201Then200()
+    {
+        var alice = await app.NewUser().RegisterAsync();
+        var bob = await app.NewUser().RegisterAsync();
+        var first = await alice.PostAsync("/api/conversations", new { userId = bob.Id });
+        await first.AssertStatusAsync(HttpStatusCode.Created);
+        var body = await first.JsonAsync();
+        Assert.False(body.GetProperty("isGroup").GetBoolean());
+        Assert.Equal(new[] { alice.Id, bob.Id }.Order(), body.GetProperty("participants").EnumerateArray().Select(p => p.GetProperty("id").GetString()).Order());
+
+        var again = await alice.PostAsync("/api/conversations", new { userId = bob.Id });
+        await again.AssertStatusAsync(HttpStatusCode.OK);
+        var reverse = await bob.PostAsync("/api/conversations", new { userId = alice.Id });
+        await reverse.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(body.Id(), (await again.JsonAsync()).Id());
+        Assert.Equal(body.Id(), (await reverse.JsonAsync()).Id());
+    }
+
+    [Fact]
+    public async Task ConcurrentOpensOfOnePairMakeOneConversation()
+    {
+        var alice = await app.NewUser().RegisterAsync();
+        var bob = await app.NewUser().RegisterAsync();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => i % 2 == 0
+            ? alice.PostAsync("/api/conversations", new { userId = bob.Id })
+            : bob.PostAsync("/api/conversations", new { userId = alice.Id })));
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.OK }));
+        var ids = new HashSet<long>();
+        foreach (var r in responses) ids.Add((await r.JsonAsync()).Id());
+        Assert.Single(ids);
+        var (a, b) = (alice.UserId(), bob.UserId());
+        Assert.Equal(1, await app.WithDbAsync(db => db.Conversations.CountAsync(c => !c.IsGroup && c.Participants.Any(p => p.UserId == a) && c.Participants.Any(p => p.UserId == b))));
+    }
+
+    [Fact]
+    public async Task AGroupHasTwoToNineOthers()
+    {
+        var me = await app.NewUser().RegisterAsync();
+        var others = new List<TestUser>();
+        for (var i = 0; i < 10; i++) others.Add(await app.NewUser().RegisterAsync());
+
+        var group = await me.PostAsync("/api/conversations", new { userIds = others.Take(2).Select(o => o.Id), name = "Trio" });
+        await group.AssertStatusAsync(HttpStatusCode.Created);
+        var body = await group.JsonAsync();
+        Assert.True(body.GetProperty("isGroup").GetBoolean());
+        Assert.Equal("Trio", body.GetProperty("name").GetString());
+        Assert.Equal(3, body.GetProperty("participants").GetArrayLength());
+        await (await me.PostAsync("/api/conversations", new { userIds = others.Take(9).Select(o => o.Id) })).AssertStatusAsync(HttpStatusCode.Created);
+        // A second group of the same people is a new conversation.
+        await (await me.PostAsync("/api/conversations", new { userIds = others.Take(2).Select(o => o.Id) })).AssertStatusAsync(HttpStatusCode.Created);
+
+        foreach (var bad in new object[]
+        {
+            new { userIds = others.Take(1).Select(o => o.Id) },
+            new { userIds = others.Take(10).Select(o => o.Id) },
+            new { userIds = new[] { others[0].Id, others[0].Id } },
+            new { userIds = new[] { others[0].Id, me.Id } },
+        })
+        {
+            var problem = await (await me.PostAsync("/api/conversations", bad)).AssertProblemAsync(HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("userIds", out _), problem.ToString());
+        }
+    }
+
+    public static TheoryData<string, HttpStatusCode> BadOpens => new()
+    {
+        { "{}", HttpStatusCode.BadRequest },
+        { "{\"userId\":\"abc\"}", HttpStatusCode.BadRequest },
+        { "{\"userId\":true}", HttpStatusCode.BadRequest },
+        { "{\"userId\":\"-3\"}", HttpStatusCode.BadRequest },
+        { "{\"userId\":\"1\",\"userIds\":[\"2\",\"3\"]}", HttpStatusCode.BadRequest },
+        { "{\"userIds\":\"x\"}", HttpStatusCode.BadRequest },
+        { "{\"userId\":\"123456789\"}", HttpStatusCode.NotFound },
+        { "{\"userIds\":[\"123456789\",\"123456788\"]}", HttpStatusCode.NotFound },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOpens))]
+    public async Task BadOpenRequestsAreRefused(string body, HttpStatusCode status)
+    {
+        var me = await app.NewUser().RegisterAsync();
+        await (await me.Http.PostAsync("/api/conversations", new StringContent(body, Encoding.UTF8, "application/json"))).AssertProblemAsync(status);
+        var id = me.UserId();
+        Assert.Equal(0, await app.WithDbAsync(db => db.ConversationParticipants.CountAsync(p => p.UserId == id)));
+    }
+
+    [Fact]
+    public async Task NobodyOpensAConversationWithThemself()
+    {
+        var me = await app.NewUser().RegisterAsync();
+        var problem = await (await me.PostAsync("/api/conversations", new { userId = me.Id })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("userId", out _));
+    }
+
+    [Fact]
+    public async Task TheListShowsMostRecentActivityFirstWithParticipantsAndLastMessage()
+    {
+        var me = await app.NewUser().RegisterAsync();
+        var (x, y, z) = (await app.NewUser().RegisterAsync(), await app.NewUser().RegisterAsync(), await app.NewUser().RegisterAsync());
+        var withX = await OpenAsync(me, x);
+        var withY = await OpenAsync(me, y);
+        var withZ = await OpenAsync(me, z);
+        Assert.Equal([withZ, withY, withX], await ListAsync(me)); // no messages yet: newest conversation first
+
+        await (await x.PostAsync($"/api/conversations/{withX}/messages", new { content = "ping" })).AssertStatusAsync(HttpStatusCode.Created);
+        Assert.Equal([withX, withZ, withY], await ListAsync(me));
+
+        var list = await (await me.GetAsync("/api/conversations")).JsonAsync();
+        var first = list[0];
+        Assert.Equal("ping", first.GetProperty("lastMessage").GetProperty("content").GetString());
+        Assert.Equal(x.Id, first.GetProperty("lastMessage").GetProperty("author").GetProperty("id").GetString());
+        Assert.Equal(2, first.GetProperty("participants").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, list[1].GetProperty("lastMessage").ValueKind);
+        Assert.Equal([withX], await ListAsync(x));
+        Assert.Equal([withX, withZ], await ListAsync(me, "?limit=2"));
+        await (await me.GetAsync("/api/conversations?limit=0")).AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    private static async Task<long> OpenAsync(TestUser me, TestUser other)
+    {
+        var response = await me.PostAsync("/api/conversations", new { userId = other.Id });
+        await response.AssertStatusAsync(HttpStatusCode.Created);
+        return (await response.JsonAsync()).Id();
+    }
+
+    private static Task<List<long>> ListAsync(TestUser user, string query = "") => user.PageIdsAsync("/api/conversations" + query);
+}
+
+public sealed class ConversationTestsOnPostgres(PostgresApp app) : ConversationTests(app), IClassFixture<PostgresApp>;
+public sealed class ConversationTestsOnSqlite(SqliteApp app) : ConversationTests(app), IClassFixture<SqliteApp>;
