@@ -68,6 +68,34 @@ public sealed class ServerAccess(ConcordDbContext db)
         return ApiError.Conflict("A server has exactly one owner: use POST /api/servers/{serverId}/transfer to hand ownership over.");
     }
 
+    /// <summary>
+    /// May the user join the server? Banned → 403; a missing server → 404. <c>AlreadyMember</c> makes a second join harmless.
+    /// One query (server, ban and membership by primary key).
+    /// </summary>
+    public async Task<(bool AlreadyMember, ApiError? Error)> JoinAsync(long userId, long serverId)
+    {
+        var row = await db.Servers.Where(s => s.Id == serverId)
+            .Select(s => new
+            {
+                Banned = db.Bans.Any(b => b.ServerId == s.Id && b.UserId == userId),
+                Member = db.Members.Any(m => m.ServerId == s.Id && m.UserId == userId),
+            })
+            .FirstOrDefaultAsync();
+        if (row is null) return (false, ApiError.NotFound("Server"));
+        if (row.Banned) return (false, ApiError.Forbidden("You are banned from this server."));
+        return (row.Member, null);
+    }
+
+    /// <summary>Everyone but the owner may leave (409: transfer ownership or delete the server first); non-members get 404.</summary>
+    public async Task<ApiError?> LeaveAsync(long userId, long serverId) => await RoleAsync(userId, serverId) switch
+    {
+        null => ApiError.NotFound("Server"),
+        { } role when !PermissionRules.MayLeave(role) => OwnerCannotLeave,
+        _ => null,
+    };
+
+    public static readonly ApiError OwnerCannotLeave = ApiError.Conflict("The owner cannot leave: transfer ownership or delete the server.");
+
     private async Task<(MemberRole? Actor, MemberRole? Target)> RolesAsync(long actorId, long targetId, long serverId)
     {
         var roles = await db.Members

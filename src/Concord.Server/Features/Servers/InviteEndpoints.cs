@@ -40,31 +40,27 @@ public static class InviteEndpoints
         return (invite.ServerId, invite);
     }
 
-    private static async Task<IResult> Join(JoinServerRequest req, ClaimsPrincipal principal, ConcordDbContext db, TimeProvider time,
-        IRealtimeEvents realtime)
+    private static async Task<IResult> Join(JoinServerRequest req, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access,
+        TimeProvider time, IRealtimeEvents realtime)
     {
         var me = principal.UserId();
         var code = req.InviteCode!;
         var now = time.GetUtcNow();
         if (await ResolveAsync(db, code, now) is not { } resolved) return UnknownInvite.ToResult();
         var (serverId, invite) = resolved;
-        if (await db.Bans.AnyAsync(b => b.ServerId == serverId && b.UserId == me))
-            return ApiError.Forbidden("You are banned from this server.").ToResult();
+        var (alreadyMember, denied) = await access.JoinAsync(me, serverId);
+        if (denied is not null) return (denied.Code == ErrorCode.NotFound ? UnknownInvite : denied).ToResult();
 
         // Joining twice is harmless: the same answer, one membership, no invite use spent.
         var joined = false;
-        if (!await db.Members.AnyAsync(m => m.ServerId == serverId && m.UserId == me))
+        if (!alreadyMember)
         {
             await using var tx = await db.Database.BeginTransactionAsync();
-            // The server lock orders this join after any ban being written, so a ban cannot be slipped past.
+            // The server lock orders this join after any ban being written, so a ban cannot be slipped past; asked again under it.
             if (!await db.LockServerAsync(serverId)) return UnknownInvite.ToResult();
-            if (await db.Bans.AnyAsync(b => b.ServerId == serverId && b.UserId == me))
-                return ApiError.Forbidden("You are banned from this server.").ToResult();
-            if (await db.Members.AnyAsync(m => m.ServerId == serverId && m.UserId == me))
-            {
-                // A concurrent request of the same user joined first.
-            }
-            else
+            (alreadyMember, denied) = await access.JoinAsync(me, serverId);
+            if (denied is not null) return denied.ToResult();
+            if (!alreadyMember) // else a concurrent request of the same user joined first
             {
                 if (invite is not null)
                 {

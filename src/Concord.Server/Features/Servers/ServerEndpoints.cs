@@ -116,13 +116,10 @@ public static class ServerEndpoints
     private static async Task<IResult> Leave(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access, IRealtimeEvents realtime)
     {
         var me = principal.UserId();
-        var role = await access.RoleAsync(me, serverId);
-        if (role is null) return ApiError.NotFound("Server").ToResult();
-        if (!PermissionRules.MayLeave(role.Value))
-            return ApiError.Conflict("The owner cannot leave: transfer ownership or delete the server.").ToResult();
+        if (await access.LeaveAsync(me, serverId) is { } denied) return denied.ToResult();
         // Conditional on the role: an ownership transfer that landed meanwhile keeps the new owner in.
         var left = await db.Members.Where(m => m.ServerId == serverId && m.UserId == me && m.Role != MemberRole.Owner).ExecuteDeleteAsync();
-        if (left == 0) return ApiError.Conflict("The owner cannot leave: transfer ownership or delete the server.").ToResult();
+        if (left == 0) return ServerAccess.OwnerCannotLeave.ToResult();
         await realtime.MemberGoneAsync(db, serverId, me, "left");
         return Results.NoContent();
     }
