@@ -12,8 +12,8 @@ public static partial class InteropApp
 {
     public static void Configure(SocketIOOptions options)
     {
-        options.PingInterval = TimeSpan.FromMilliseconds(1000);
-        options.PingTimeout = TimeSpan.FromMilliseconds(1000);
+        options.PingInterval = TimeSpan.FromMilliseconds(2000);
+        options.PingTimeout = TimeSpan.FromMilliseconds(2000);
         options.MaxHttpBufferSize = 100_000;
     }
 
