@@ -1,0 +1,34 @@
+using System.Net.Http.Json;
+
+namespace Concord.SocketIO.Load;
+
+/// <summary>The server under test: its URL, its process (for /proc), and a shared HTTP stack for the WebSocket handshakes.</summary>
+internal sealed class Target(string name, Uri baseUrl, int pid) : IDisposable
+{
+    private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero, UseProxy = false });
+    private readonly HttpClient _http = new() { BaseAddress = baseUrl };
+    private readonly Uri _ws = new($"ws://{baseUrl.Authority}/socket.io/?EIO=4&transport=websocket");
+
+    public string Name => name;
+    public int Pid => pid;
+
+    public async Task<LoadClient[]> ConnectManyAsync(int count, Action<ReadOnlyMemory<byte>>? onEvent)
+    {
+        var clients = new LoadClient[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64 },
+            async (i, ct) => clients[i] = await LoadClient.ConnectAsync(_ws, _invoker, onEvent, ct));
+        return clients;
+    }
+
+    /// <summary>The server's own view after a full collection: GC/V8 heap in use and RSS.</summary>
+    public async Task<MemoryProbe> ProbeMemoryAsync() =>
+        (await _http.GetFromJsonAsync<MemoryProbe>("/bench/memory"))!;
+
+    public void Dispose()
+    {
+        _invoker.Dispose();
+        _http.Dispose();
+    }
+}
+
+internal sealed record MemoryProbe(long HeapBytes, long RssBytes);

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Socket.IO fan-out benchmark: Concord.SocketIO (tools/Concord.SocketIO.BenchHost) and the official Node
+# socket.io package (tools/socketio-reference) in turn, driven by the same generator (tools/Concord.SocketIO.Load),
+# then a side-by-side table. Loopback only; about 4 minutes.
+# Usage: tools/bench-socketio.sh [idle connections=10000] [fixed-rate deliveries/s=30000] [seconds per step=6]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+idle=${1:-10000}
+rate=${2:-30000}
+seconds=${3:-6}
+
+# Each side holds one descriptor per client (10,000 idle clients → 10,000 sockets in the server and in the generator).
+ulimit -n "$(ulimit -Hn)"
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((idle + 1000)) ]; then
+  echo "ulimit -n is $(ulimit -n): lower the idle connection count below it" >&2
+  exit 1
+fi
+
+tmp=$(mktemp -d /tmp/concord-bench-socketio.XXXXXX)
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  server_pid=""
+}
+cleanup() { stop_server; rm -rf "$tmp"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+wait_ready() {
+  for _ in $(seq 1 150); do
+    curl -sf "http://127.0.0.1:$1/bench/memory" >/dev/null 2>&1 && return 0
+    kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log"; return 1; }
+    sleep 0.2
+  done
+  echo "server on port $1 did not start" >&2; return 1
+}
+
+echo "== building (Release)"
+dotnet build -c Release tools/Concord.SocketIO.BenchHost -v q -nologo >/dev/null
+dotnet build -c Release tools/Concord.SocketIO.Load -v q -nologo >/dev/null
+(cd tools/socketio-reference && npm ci --no-audit --no-fund --silent)
+load=tools/Concord.SocketIO.Load/bin/Release/net10.0/Concord.SocketIO.Load.dll
+
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GB RAM, .NET $(dotnet --version), Node $(node --version), socket.io $(node -p "require('./tools/socketio-reference/node_modules/socket.io/package.json').version")"
+
+run() { # name, then the server command line (its port is appended)
+  local name=$1; shift
+  local port; port=$(free_port)
+  "$@" "$port" >"$tmp/server.log" 2>&1 &
+  server_pid=$!
+  wait_ready "$port"
+  timeout 240 dotnet "$load" run "$name" "http://127.0.0.1:$port" "$server_pid" "$tmp/$name.json" "$idle" "$rate" "$seconds"
+  stop_server
+}
+
+concord_host() { exec env DOTNET_gcServer=1 ASPNETCORE_ENVIRONMENT=Production \
+  dotnet tools/Concord.SocketIO.BenchHost/bin/Release/net10.0/Concord.SocketIO.BenchHost.dll --urls "http://127.0.0.1:$1"; }
+node_reference() { exec env NODE_ENV=production node --expose-gc tools/socketio-reference/server.js "$1"; }
+
+run Concord.SocketIO concord_host
+run "socket.io (Node)" node_reference
+
+echo
+echo "== results"
+dotnet "$load" table "$tmp/Concord.SocketIO.json" "$tmp/socket.io (Node).json"
