@@ -30,7 +30,7 @@ builder.AddConcordMessaging();
 builder.AddConcordCalls();
 builder.Services.AddOpenApi();
 builder.Services.AddScoped<ServerAccess>();
-builder.Services.AddSingleton<IRealtimeEvents, NoRealtimeEvents>();
+builder.AddConcordRealtime();
 
 var app = builder.Build();
 
@@ -51,6 +51,7 @@ app.MapAuthEndpoints();
 app.MapMessagingEndpoints();
 app.MapServerEndpoints();
 app.MapCallEndpoints();
+app.MapConcordRealtime();
 
 await app.MigrateConcordDatabaseAsync();
 await app.RunAsync();

@@ -2,7 +2,6 @@ namespace Concord.Server.Realtime;
 
 /// <summary>
 /// How REST handlers and services tell connected clients what changed. Call only after the database commit.
-/// Until the real-time gateway is wired in, <see cref="NoRealtimeEvents"/> drops everything.
 /// </summary>
 public interface IRealtimeEvents
 {
@@ -23,11 +22,4 @@ public static class Rooms
     public static string Server(long id) => $"server:{id}";
     public static string Channel(long id) => $"channel:{id}";
     public static string Conversation(long id) => $"conversation:{id}";
-}
-
-internal sealed class NoRealtimeEvents : IRealtimeEvents
-{
-    public ValueTask PublishAsync(string room, string eventName, object payload) => ValueTask.CompletedTask;
-    public ValueTask LeaveRoomsAsync(long userId, IReadOnlyCollection<string> rooms) => ValueTask.CompletedTask;
-    public ValueTask CloseRoomAsync(string room) => ValueTask.CompletedTask;
 }

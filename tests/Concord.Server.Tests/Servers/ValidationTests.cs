@@ -49,8 +49,8 @@ public abstract class ValidationTests(ServersApp app)
         { "PATCH", "/api/servers/{server}/members/{victim}",  """{"role":"owner"}""",                                   "role" },
         { "PATCH", "/api/servers/{server}/members/{victim}",  """{"role":1}""",                                         "role" },
         { "POST",  "/api/servers/{server}/transfer",          "{}",                                                     "userId" },
-        { "POST",  "/api/servers/{server}/transfer",          """{"userId":true}""",                                    null },
-        { "POST",  "/api/servers/{server}/transfer",          """{"userId":"abc"}""",                                   null },
+        { "POST",  "/api/servers/{server}/transfer",          """{"userId":true}""",                                    "userId" },
+        { "POST",  "/api/servers/{server}/transfer",          """{"userId":"abc"}""",                                   "userId" },
         { "PUT",   "/api/servers/{server}/bans/{victim}",     $$"""{"reason":"{{new string('r', 513)}}"}""",            "reason" },
         { "PUT",   "/api/servers/{server}/bans/{victim}",     """{"reason":7}""",                                       "reason" },
     };

@@ -20,15 +20,17 @@ export async function newUser(prefix = "u") {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email, username, password }),
   });
-  assert.equal(res.status, 201, await res.text());
-  const user = await res.json();
+  let text = await res.text();
+  assert.equal(res.status, 201, text);
+  const user = JSON.parse(text);
   res = await fetch(`${URL}/api/auth/token`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email, password }),
   });
-  assert.equal(res.status, 200, await res.text());
-  const { accessToken } = await res.json();
+  text = await res.text();
+  assert.equal(res.status, 200, text);
+  const { accessToken } = JSON.parse(text);
   const rest = async (method, path, body, expected) => {
     const r = await fetch(`${URL}${path}`, {
       method,

@@ -133,14 +133,17 @@ test("a kicked member stops receiving the server's events at once", async () => 
   const a = await connect(alice);
   const b = await connect(bob);
   try {
+    await request(a, "join-servers");
     await request(b, "join-servers");
     await joinChannel(a, server.textChannelId);
     await joinChannel(b, server.textChannelId);
     const bobMessages = recorder(b, "new-message");
 
     const left = next(a, "member-left");
+    const told = next(b, "member-left");
     await alice.rest("DELETE", `/api/servers/${server.id}/members/${bob.id}`, undefined, 204);
-    assert.equal((await left).userId, bob.id);
+    assert.deepEqual(await left, { serverId: server.id, userId: bob.id, reason: "kicked" });
+    assert.equal((await told).reason, "kicked", "the kicked member learns why the server vanished");
 
     const ack = await request(a, "send-message", { channelId: server.textChannelId, content: "after the kick" });
     assert.equal(ack.ok, true);

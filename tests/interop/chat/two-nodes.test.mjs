@@ -11,6 +11,7 @@ test("a message sent on node A reaches a member connected to node B", async () =
   const a = await connect(alice, URL);
   const b = await connect(bob, URL_B);
   try {
+    await request(b, "join-servers");
     await joinChannel(a, server.textChannelId);
     await joinChannel(b, server.textChannelId);
     const arrived = next(b, "new-message");

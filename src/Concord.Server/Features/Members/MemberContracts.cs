@@ -10,7 +10,9 @@ public static class MemberLimits
     public const int BanReasonMax = 512;
 }
 
-public sealed record MemberDto(UserSummary User, MemberRole Role, DateTimeOffset JoinedAt);
+/// <summary>A member as the API shows it; <see cref="Presence"/> ("online", "idle", "offline") only where the list is read.</summary>
+public sealed record MemberDto(UserSummary User, MemberRole Role, DateTimeOffset JoinedAt,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Presence = null);
 public sealed record BanDto(UserSummary User, long BannedById, string? Reason, DateTimeOffset CreatedAt);
 
 public sealed record ChangeRoleRequest(MemberRole? Role);

@@ -30,14 +30,15 @@ public static class MemberEndpoints
         : after is < 0 ? ApiError.Field("after", "Must be a user id.")
         : null;
 
-    private static async Task<IResult> List(long serverId, long? after, int? limit, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access)
+    private static async Task<IResult> List(long serverId, long? after, int? limit, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access,
+        IPresenceStore presence)
     {
         if (CheckPage(after, limit) is { } bad) return bad.ToResult();
         if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.View) is { } denied) return denied.ToResult();
         var start = after ?? 0;
         var members = await db.Members.Where(m => m.ServerId == serverId && m.UserId > start)
             .OrderBy(m => m.UserId).Take(limit ?? MemberLimits.PageDefault).AsDtos().ToListAsync();
-        return Results.Ok(members);
+        return Results.Ok(await members.WithPresenceAsync(presence));
     }
 
     private static async Task<IResult> ChangeRole(long serverId, long userId, ChangeRoleRequest req, ClaimsPrincipal principal,

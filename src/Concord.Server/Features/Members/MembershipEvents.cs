@@ -24,4 +24,11 @@ internal static class MembershipEvents
     public static IQueryable<MemberDto> AsDtos(this IQueryable<Member> members) =>
         members.Select(m => new MemberDto(
             new Users.UserSummary(m.User!.Id, m.User.Username, m.User.DisplayName, m.User.AvatarUrl), m.Role, m.JoinedAt));
+
+    /// <summary>Adds each member's live presence (one batched look-up for the whole list).</summary>
+    public static async Task<List<MemberDto>> WithPresenceAsync(this List<MemberDto> members, IPresenceStore presence)
+    {
+        var statuses = await presence.GetManyAsync(members.Select(m => m.User.Id).ToList());
+        return members.Select(m => m with { Presence = PresenceEvents.Name(statuses.GetValueOrDefault(m.User.Id)) }).ToList();
+    }
 }

@@ -65,7 +65,7 @@ public static class ServerEndpoints
         return Results.Ok(servers);
     }
 
-    private static async Task<IResult> Get(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access)
+    private static async Task<IResult> Get(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access, IPresenceStore presence)
     {
         if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.View) is { } denied) return denied.ToResult();
         var server = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == serverId);
@@ -74,6 +74,7 @@ public static class ServerEndpoints
             .Select(c => new ChannelDto(c.Id, c.ServerId, c.Name, c.Type, c.Position, c.CreatedAt)).ToListAsync();
         var members = await db.Members.Where(m => m.ServerId == serverId).OrderBy(m => m.UserId)
             .Take(ServerLimits.MembersInDetail).AsDtos().ToListAsync();
+        members = await members.WithPresenceAsync(presence);
         var memberCount = members.Count < ServerLimits.MembersInDetail
             ? members.Count
             : await db.Members.CountAsync(m => m.ServerId == serverId);

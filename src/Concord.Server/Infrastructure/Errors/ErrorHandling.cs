@@ -47,7 +47,9 @@ public static partial class ErrorHandling
         if (ex.InnerException is JsonException json)
         {
             var field = JsonPathToField(json.Path);
-            var wrongType = json.Message.Contains("could not be converted", StringComparison.Ordinal);
+            // Syntax errors come from the reader (a JsonException subclass); a plain JsonException with a path
+            // is a value of the wrong type, from the serializer or from a converter such as the id converter.
+            var wrongType = json.GetType() == typeof(JsonException);
             return wrongType && field.Length > 0
                 ? ApiError.Field(field, "Has the wrong type.")
                 : new ApiError(ErrorCode.BadRequest, "The request body is not valid JSON.");

@@ -1,0 +1,37 @@
+using Concord.Server.Infrastructure.Errors;
+using Concord.SocketIO;
+
+namespace Concord.Server.Realtime;
+
+/// <summary>Ack payloads: <c>{ok: true, ...}</c> or <c>{ok: false, error: {code, message}}</c> with the REST error codes.</summary>
+public static class Ack
+{
+    public static object Ok() => new { ok = true };
+
+    public static object Error(ApiError error) => new
+    {
+        ok = false,
+        error = new
+        {
+            code = error.Code.Wire(),
+            message = error.Detail ?? error.Code.Title(),
+            errors = error.Errors,
+        },
+    };
+
+    public static readonly ApiError BadPayload = new(ErrorCode.ValidationFailed, "The event payload is missing or malformed.");
+
+    /// <summary>Reads the first argument as <typeparamref name="T"/>; null when absent or malformed.</summary>
+    public static T? Payload<T>(this SocketIOEvent e) where T : class
+    {
+        if (e.Args.Count == 0 || e.Args[0].ValueKind != System.Text.Json.JsonValueKind.Object) return null;
+        try
+        {
+            return e.Args.Get<T>(0);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Concord.SocketIO;
+
+namespace Concord.Server.Realtime;
+
+/// <summary>
+/// The chat layer on top of Concord.SocketIO, in the default namespace "/": authenticate the handshake,
+/// put each socket in its user's room, then register the events of each area.
+/// </summary>
+internal sealed class ChatGateway(
+    GatewayAuthentication auth,
+    RoomEvents rooms,
+    TypingEvents typing,
+    SendEvents messages,
+    CallEvents calls,
+    PresenceEvents presence)
+{
+    public void Attach(SocketIONamespace nsp)
+    {
+        nsp.Use(auth.AuthenticateAsync);
+        nsp.OnConnection(async socket =>
+        {
+            var user = (SocketUser)socket.Data!;
+            socket.Join(Rooms.User(user.UserId));
+            rooms.Register(socket, user);
+            typing.Register(socket, user);
+            messages.Register(socket, user);
+            calls.Register(socket, user);
+            await presence.ConnectedAsync(socket, user);
+        });
+    }
+}

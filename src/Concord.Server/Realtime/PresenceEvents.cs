@@ -1,0 +1,88 @@
+using Concord.Server.Infrastructure.Data;
+using Concord.SocketIO;
+using Microsoft.EntityFrameworkCore;
+
+namespace Concord.Server.Realtime;
+
+public sealed record SetStatusRequest(string? Status);
+
+/// <summary>
+/// Keeps presence in step with sockets and tells the servers a user shares (rooms server:&lt;id&gt;) when the
+/// user's aggregate status changes: <c>presence-update</c> {userId, status}. Clients report idleness with <c>set-status</c>.
+/// </summary>
+internal sealed class PresenceEvents(IServiceScopeFactory scopes, IPresenceStore presence, SocketIOServer io, ILogger<PresenceEvents> logger)
+{
+    public async Task ConnectedAsync(SocketIOSocket socket, SocketUser user)
+    {
+        socket.On("set-status", e => SetStatus(e, user));
+        socket.OnDisconnect(reason => { _ = DisconnectedAsync(socket.Id, user); });
+        var (before, after) = await presence.SetAsync(user.UserId, socket.Id, PresenceStatus.Online);
+        if (before != after) await BroadcastAsync(user.UserId, after);
+    }
+
+    private async Task SetStatus(SocketIOEvent e, SocketUser user)
+    {
+        var status = e.Payload<SetStatusRequest>()?.Status switch
+        {
+            "online" => PresenceStatus.Online,
+            "idle" => PresenceStatus.Idle,
+            _ => (PresenceStatus?)null,
+        };
+        if (status is null) { e.Ack(Ack.Error(Infrastructure.Errors.ApiError.Field("status", "Must be \"online\" or \"idle\"."))); return; }
+        user.Status = status.Value;
+        var (before, after) = await presence.SetAsync(user.UserId, e.Socket.Id, status.Value);
+        if (before != after) await BroadcastAsync(user.UserId, after);
+        e.Ack(new { ok = true, status = Name(after) });
+    }
+
+    private async Task DisconnectedAsync(string socketId, SocketUser user)
+    {
+        try
+        {
+            var (before, after) = await presence.RemoveAsync(user.UserId, socketId);
+            if (before != after) await BroadcastAsync(user.UserId, after);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Presence update failed for user {UserId}", user.UserId);
+        }
+    }
+
+    private async Task BroadcastAsync(long userId, PresenceStatus status)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConcordDbContext>();
+        var rooms = await db.Members.Where(m => m.UserId == userId).Select(m => m.ServerId).ToListAsync();
+        if (rooms.Count == 0) return;
+        // One emit to the union of rooms: a socket in several shared servers gets it once.
+        await io.To(rooms.Select(Rooms.Server)).Emit("presence-update", new { userId, status = Name(status) });
+    }
+
+    public static string Name(PresenceStatus status) => status switch
+    {
+        PresenceStatus.Online => "online",
+        PresenceStatus.Idle => "idle",
+        _ => "offline",
+    };
+}
+
+/// <summary>Refreshes this node's presence entries so that those of a crashed node expire.</summary>
+internal sealed class PresenceHeartbeat(IPresenceStore presence, SocketIOServer io, ILogger<PresenceHeartbeat> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(30));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var users = io.Sockets.Sockets.Values.Select(s => s.Data).OfType<SocketUser>().Select(u => u.UserId).Distinct().ToList();
+                if (users.Count > 0) await presence.RefreshAsync(users);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Presence heartbeat failed");
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace Concord.Server.Realtime;
+
+/// <summary>Real-time gateway settings (section <c>Realtime</c>).</summary>
+public sealed class RealtimeOptions
+{
+    public const string Section = "Realtime";
+
+    /// <summary>A typing indicator ends by itself after this long without renewal.</summary>
+    public TimeSpan TypingTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Engine.IO heartbeat, as the JS server's defaults.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(25);
+    public TimeSpan PingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Largest accepted Socket.IO message.</summary>
+    public int MaxHttpBufferSize { get; set; } = 1_000_000;
+}

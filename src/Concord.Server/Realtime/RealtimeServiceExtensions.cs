@@ -1,0 +1,57 @@
+using Concord.Server.Infrastructure.Ids;
+using Concord.Server.Infrastructure.Redis;
+using Concord.Server.Infrastructure.Security;
+using Concord.SocketIO;
+
+namespace Concord.Server.Realtime;
+
+public static class RealtimeServiceExtensions
+{
+    /// <summary>The Socket.IO server, the chat gateway on it, presence, and <see cref="IRealtimeEvents"/> for REST writes.</summary>
+    public static WebApplicationBuilder AddConcordRealtime(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(RealtimeOptions.Section).Get<RealtimeOptions>() ?? new();
+        var cors = builder.Configuration.GetSection(CorsOptions.Section).Get<CorsOptions>() ?? new();
+        var redis = builder.Configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSocketIO(o =>
+        {
+            o.PingInterval = options.PingInterval;
+            o.PingTimeout = options.PingTimeout;
+            o.MaxHttpBufferSize = options.MaxHttpBufferSize;
+            foreach (var origin in cors.AllowedOrigins) o.CorsOrigins.Add(origin);
+            // Payloads on the socket look exactly like the REST API's: camelCase, ids as strings.
+            o.JsonSerializerOptions = IdServiceExtensions.ConfigureJson(new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+            if (redis.Enabled) RedisAdapterSetup.Configure(o, redis);
+        });
+        builder.Services.AddSingleton<IRealtimeEvents, SocketIORealtimeEvents>();
+        if (redis.Enabled) builder.Services.AddSingleton<IPresenceStore, RedisPresenceStore>();
+        else builder.Services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
+        builder.Services.AddHostedService<PresenceHeartbeat>();
+        builder.Services.AddSingleton<TypingTracker>();
+        builder.Services.AddSingleton<GatewayAuthentication>();
+        builder.Services.AddSingleton<RoomEvents>();
+        builder.Services.AddSingleton<TypingEvents>();
+        builder.Services.AddSingleton<SendEvents>();
+        builder.Services.AddSingleton<CallEvents>();
+        builder.Services.AddSingleton<PresenceEvents>();
+        builder.Services.AddSingleton<ChatGateway>();
+        return builder;
+    }
+
+    /// <summary>Serves the gateway at /socket.io. Engine.IO requests carry their own session id, so no CSRF token.</summary>
+    public static WebApplication MapConcordRealtime(this WebApplication app)
+    {
+        app.Services.GetRequiredService<ChatGateway>().Attach(app.Services.GetRequiredService<SocketIOServer>().Sockets);
+        app.MapSocketIO("/socket.io").WithMetadata(new SkipCsrfAttribute());
+        return app;
+    }
+}
+
+/// <summary>Placeholder until Concord.SocketIO ships its Redis adapter: one node only.</summary>
+internal static class RedisAdapterSetup
+{
+    public static void Configure(SocketIOOptions options, RedisOptions redis)
+    {
+    }
+}

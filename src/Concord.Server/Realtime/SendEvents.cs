@@ -1,0 +1,42 @@
+using Concord.Server.Features.Conversations;
+using Concord.Server.Features.Messages;
+using Concord.SocketIO;
+
+namespace Concord.Server.Realtime;
+
+public sealed record SendMessagePayload(long ChannelId, string? Content, string? Nonce);
+public sealed record SendDirectMessagePayload(long ConversationId, string? Content, string? Nonce);
+
+/// <summary>
+/// send-message and send-direct-message: the same services as the REST endpoints (validation, permissions,
+/// rate limit, nonce dedup, publish after commit); the ack carries the saved message.
+/// </summary>
+internal sealed class SendEvents(IServiceScopeFactory scopes, TypingTracker typing)
+{
+    public void Register(SocketIOSocket socket, SocketUser user)
+    {
+        socket.On("send-message", e => SendMessage(e, user));
+        socket.On("send-direct-message", e => SendDirectMessage(e, user));
+    }
+
+    private async Task SendMessage(SocketIOEvent e, SocketUser user)
+    {
+        if (e.Payload<SendMessagePayload>() is not { } p) { e.Ack(Ack.Error(Ack.BadPayload)); return; }
+        await using var scope = scopes.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<MessageService>().SendAsync(user.UserId, p.ChannelId, p.Content, p.Nonce);
+        if (result.Error is not null) { e.Ack(Ack.Error(result.Error)); return; }
+        var room = Rooms.Channel(p.ChannelId);
+        typing.Stop(user.UserId, room, new { channelId = p.ChannelId, userId = user.UserId, username = user.Username });
+        e.Ack(new { ok = true, message = result.Message });
+    }
+
+    private async Task SendDirectMessage(SocketIOEvent e, SocketUser user)
+    {
+        if (e.Payload<SendDirectMessagePayload>() is not { } p) { e.Ack(Ack.Error(Ack.BadPayload)); return; }
+        await using var scope = scopes.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<DirectMessageService>().SendAsync(user.UserId, p.ConversationId, p.Content, p.Nonce);
+        if (result.Error is not null) { e.Ack(Ack.Error(result.Error)); return; }
+        typing.Stop(user.UserId, Rooms.Conversation(p.ConversationId), new { conversationId = p.ConversationId, userId = user.UserId, username = user.Username });
+        e.Ack(new { ok = true, message = result.Message });
+    }
+}

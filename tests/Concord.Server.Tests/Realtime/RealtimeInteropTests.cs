@@ -1,0 +1,34 @@
+using Concord.Server.Tests.Infrastructure;
+
+namespace Concord.Server.Tests.Realtime;
+
+/// <summary>
+/// The chat gateway driven by the official socket.io-client (tests/interop/chat/*.test.mjs): each Node file
+/// registers its own users over REST, connects sockets and asserts what arrives.
+/// </summary>
+public abstract class RealtimeInteropTests(Backend backend)
+{
+    [Fact]
+    public async Task ChatScenariosPassWithTheOfficialClient()
+    {
+        using var app = new RealtimeApp(backend);
+        await NodeScenarios.RunAsync("chat.test.mjs", new Dictionary<string, string> { ["CONCORD_URL"] = app.Url });
+    }
+
+    [Fact]
+    public async Task RateLimitedSendMessageAnswersOkFalseAndSavesNothing()
+    {
+        using var app = new RealtimeApp(backend, new Dictionary<string, string?>
+        {
+            ["RateLimiting:Enabled"] = "true",
+            ["RateLimiting:Auth:PermitLimit"] = "1000",
+            ["RateLimiting:Api:PermitLimit"] = "1000",
+            ["RateLimiting:MessagesPerChannel:PermitLimit"] = "3",
+            ["RateLimiting:MessagesPerChannel:Window"] = "00:05:00",
+        });
+        await NodeScenarios.RunAsync("limits.test.mjs", new Dictionary<string, string> { ["CONCORD_URL"] = app.Url, ["CONCORD_MESSAGE_LIMIT"] = "3" });
+    }
+}
+
+public sealed class RealtimeInteropTestsOnPostgres() : RealtimeInteropTests(Backend.Postgres);
+public sealed class RealtimeInteropTestsOnSqlite() : RealtimeInteropTests(Backend.Sqlite);
