@@ -50,7 +50,10 @@ public sealed class SocketIOServer
     public SocketIONamespace Of(string name)
     {
         if (!name.StartsWith('/')) name = "/" + name;
-        return _namespaces.GetOrAdd(name, static (n, server) => new SocketIONamespace(server, n, server._services), this);
+        if (_namespaces.TryGetValue(name, out var existing)) return existing;
+        // GetOrAdd alone may run the factory twice under contention; a second adapter would
+        // subscribe to Redis and answer requests twice, so creation is serialized.
+        lock (_dynamicLock) return _namespaces.GetOrAdd(name, static (n, server) => new SocketIONamespace(server, n, server._services), this);
     }
 
     /// <summary>

@@ -2,6 +2,8 @@
 import { io } from "socket.io-client";
 
 export const URL = process.env.SOCKETIO_URL ?? "http://127.0.0.1:3000";
+/** A second node on the same Redis, for the cluster scenarios (unset otherwise). */
+export const URL_B = process.env.SOCKETIO_URL_B;
 
 export const MODES = {
   websocket: { transports: ["websocket"] },
@@ -43,7 +45,12 @@ export function waitFor(emitter, event, predicate, ms = 5000) {
 
 /** Opens a client and resolves once the namespace is connected. */
 export async function connect(nsp = "/", options = {}) {
-  const socket = io(URL + nsp, { forceNew: true, reconnection: false, ...options });
+  return connectAt(URL, nsp, options);
+}
+
+/** Opens a client to the server at `base` and resolves once the namespace is connected. */
+export async function connectAt(base, nsp = "/", options = {}) {
+  const socket = io(base + nsp, { forceNew: true, reconnection: false, ...options });
   const outcome = await Promise.race([
     once(socket, "connect").then(() => null),
     once(socket, "connect_error").then(([err]) => err),

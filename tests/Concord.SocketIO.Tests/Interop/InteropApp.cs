@@ -79,6 +79,20 @@ public static partial class InteropApp
             await io.In(e.Args[0].GetString()!).SocketsJoin(e.Args[1].GetString()!);
             e.Ack(true);
         });
+        socket.On("sockets-leave", async e =>
+        {
+            await io.In(e.Args[0].GetString()!).SocketsLeave(e.Args[1].GetString()!);
+            e.Ack(true);
+        });
+        socket.On("emit-leave-emit", async e =>
+        {
+            // The order a chat server uses when a member leaves: tell the room, then take the member out.
+            var room = e.Args[0].GetString()!;
+            _ = io.To(room).Emit("room-message", "before-leave");
+            _ = io.In(room).SocketsLeave(room);
+            await io.To(room).Emit("room-message", "after-leave");
+            e.Ack(true);
+        });
         socket.On("fetch", async e =>
         {
             var sockets = await io.In(e.Args[0].GetString()!).FetchSockets();
