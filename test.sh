@@ -56,7 +56,8 @@ echo $! > "$tmp/turn.pid"
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$turn_port") 2>/dev/null && break; sleep 0.1; done
 
 export CONCORD_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
-export CONCORD_TEST_REDIS="127.0.0.1:$redis_port"
+# Generous timeouts: two cores shared by the server, PostgreSQL, Redis, Node and the test runner.
+export CONCORD_TEST_REDIS="127.0.0.1:$redis_port,connectTimeout=15000,syncTimeout=15000,asyncTimeout=15000"
 export CONCORD_TEST_TURN="127.0.0.1:$turn_port" CONCORD_TEST_TURN_SECRET="$turn_secret"
 
 if [ -f tests/interop/package.json ]; then
