@@ -34,6 +34,7 @@ builder.AddConcordRealtime();
 
 var app = builder.Build();
 
+app.UseConcordForwardedHeaders();
 app.UseConcordErrors();
 app.UseSecurityHeaders();
 app.UseRequestLimits();
