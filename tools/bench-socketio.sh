@@ -50,6 +50,8 @@ run() { # name, then the server command line (its port is appended)
   "$@" "$port" >"$tmp/server.log" 2>&1 &
   server_pid=$!
   wait_ready "$port"
+  # The box is shared: other processes' load skews both CPU and latency, so it is printed with each run.
+  echo "== $name on 127.0.0.1:$port (pid $server_pid), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   timeout 240 dotnet "$load" run "$name" "http://127.0.0.1:$port" "$server_pid" "$tmp/$name.json" "$idle" "$rate" "$seconds"
   stop_server
 }

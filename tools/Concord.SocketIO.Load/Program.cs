@@ -5,10 +5,20 @@ using Concord.SocketIO.Load;
 // Usage:
 //   Concord.SocketIO.Load run <name> <base-url> <server-pid> <out.json> [idle=10000] [deliveries/s=30000] [measure s=6]
 //   Concord.SocketIO.Load table <a.json> <b.json> …
+//   Concord.SocketIO.Load hold <base-url> <count> <seconds>
 var json = new JsonSerializerOptions { WriteIndented = true };
 if (args is ["table", .. var files])
 {
     Table.Print([.. files.Select(f => JsonSerializer.Deserialize<RunResult>(File.ReadAllText(f), json)!)], Console.Out);
+    return 0;
+}
+if (args is ["hold", var holdUrl, var holdCount, var holdSeconds])
+{
+    // Manual profiling aid: N idle clients held open (e.g. while taking a dotnet-gcdump of the server).
+    using var holder = new Target("hold", new Uri(holdUrl), Environment.ProcessId);
+    var held = await holder.ConnectManyAsync(int.Parse(holdCount), null);
+    Console.WriteLine($"holding {held.Length} connections");
+    await Task.Delay(TimeSpan.FromSeconds(double.Parse(holdSeconds)));
     return 0;
 }
 if (args is not ["run", var name, var url, var pidText, var outFile, .. var rest])
