@@ -40,6 +40,7 @@ app.UseSecurityHeaders();
 app.UseRequestLimits();
 app.UseRouting();
 app.UseRequestLogging();
+app.UseConcordMetrics();
 app.UseCors(SecurityExtensions.CorsPolicy);
 app.UseAuthentication();
 app.UseCsrfProtection();

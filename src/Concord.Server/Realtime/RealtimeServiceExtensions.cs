@@ -1,4 +1,5 @@
 using Concord.Server.Infrastructure.Ids;
+using Concord.Server.Infrastructure.Observability;
 using Concord.Server.Infrastructure.Redis;
 using Concord.Server.Infrastructure.Security;
 using Concord.SocketIO;
@@ -42,7 +43,10 @@ public static class RealtimeServiceExtensions
     /// <summary>Serves the gateway at /socket.io. Engine.IO requests carry their own session id, so no CSRF token.</summary>
     public static WebApplication MapConcordRealtime(this WebApplication app)
     {
-        app.Services.GetRequiredService<ChatGateway>().Attach(app.Services.GetRequiredService<SocketIOServer>().Sockets);
+        var io = app.Services.GetRequiredService<SocketIOServer>();
+        app.Services.GetRequiredService<ChatGateway>().Attach(io.Sockets);
+        ConcordMeter.Meter.CreateObservableGauge("concord.realtime.connected_sockets", () => io.Sockets.Sockets.Count,
+            description: "Sockets connected to this node's gateway.");
         app.MapSocketIO("/socket.io").WithMetadata(new SkipCsrfAttribute());
         return app;
     }

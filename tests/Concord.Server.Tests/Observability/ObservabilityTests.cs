@@ -106,3 +106,22 @@ public sealed class RecordingLoggerProvider : ILoggerProvider
                 state as IReadOnlyList<KeyValuePair<string, object?>> ?? [], exception));
     }
 }
+
+public sealed class MetricsTests : IClassFixture<SqliteApp>
+{
+    private readonly SqliteApp _app;
+    public MetricsTests(SqliteApp app) => _app = app;
+
+    [Fact]
+    public async Task PrometheusMetricsCountRequestsByRouteAndExportTheGatewayGauge()
+    {
+        var user = await _app.NewUser().RegisterAsync();
+        await (await user.GetAsync("/api/auth/me")).AssertStatusAsync(HttpStatusCode.OK);
+
+        var response = await _app.CreateClient().GetAsync("/metrics");
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("http_requests_received_total{code=\"2xx\",method=\"GET\",controller=\"\",action=\"\",endpoint=\"/api/auth/me\"}", text);
+        Assert.Contains("concord_realtime_connected_sockets", text);
+    }
+}
