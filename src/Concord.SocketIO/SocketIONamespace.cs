@@ -92,18 +92,23 @@ public sealed class SocketIONamespace
     /// <summary>Runs the middleware and, if accepted, connects the socket; returns null when refused.</summary>
     internal async Task<SocketIOSocket?> ConnectAsync(SocketIOClient client, JsonElement? auth)
     {
-        var socket = new SocketIOSocket(this, client, new SocketIOHandshake(client.Connection.Request, auth));
-        var refusal = await RunMiddlewareAsync(socket);
-        if (refusal is not null)
+        var (session, offset) = await RestoreSessionAsync(auth);
+        var socket = new SocketIOSocket(this, client, new SocketIOHandshake(client.Connection.Request, auth), session);
+        if (session is null || !Server.Options.ConnectionStateRecovery!.SkipMiddlewares)
         {
-            client.Send(refusal);
-            return null;
+            var refusal = await RunMiddlewareAsync(socket);
+            if (refusal is not null)
+            {
+                client.Send(refusal);
+                return null;
+            }
         }
         if (!client.Connection.IsOpen) return null;
 
         _sockets[socket.Id] = socket;
         client.Register(socket);
-        socket.OnConnected();
+        if (session is null) socket.OnConnected();
+        else await socket.OnRecoveredAsync(session, offset!);
         foreach (var handler in _onConnection)
         {
             try
@@ -114,6 +119,23 @@ public sealed class SocketIONamespace
             catch (Exception ex) { Server.Logger.LogError(ex, "Connection handler failed in namespace {Namespace}", Name); }
         }
         return socket;
+    }
+
+    /// <summary>The dropped session the client asks back with <c>pid</c> and <c>offset</c> in its CONNECT payload, if still recoverable.</summary>
+    private async Task<(SessionSnapshot? Session, string? Offset)> RestoreSessionAsync(JsonElement? auth)
+    {
+        if (Server.Options.ConnectionStateRecovery is null
+            || auth is not { ValueKind: JsonValueKind.Object } payload
+            || !payload.TryGetProperty("pid", out var pid) || pid.ValueKind != JsonValueKind.String
+            || !payload.TryGetProperty("offset", out var offset) || offset.ValueKind != JsonValueKind.String)
+            return (null, null);
+        try { return (await Adapter.RestoreSessionAsync(pid.GetString()!, offset.GetString()!), offset.GetString()); }
+        catch (Exception ex)
+        {
+            // As in the JS server, a failed restore is a fresh connection, not a refusal.
+            Server.Logger.LogError(ex, "Could not restore a session in namespace {Namespace}", Name);
+            return (null, null);
+        }
     }
 
     private async Task<EncodedPacket?> RunMiddlewareAsync(SocketIOSocket socket)

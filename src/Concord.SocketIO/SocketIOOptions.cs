@@ -17,9 +17,20 @@ public sealed class SocketIOOptions : EngineIOOptions
     public Func<SocketIONamespace, IServiceProvider, SocketIOAdapter> AdapterFactory { get; set; } =
         static (nsp, _) => new InMemoryAdapter(nsp);
 
+    /// <summary>
+    /// Connection-state recovery; null (the default, as in the JS server) turns it off. When set,
+    /// CONNECT answers carry a private session id and every broadcast carries an offset as its last argument.
+    /// </summary>
+    public ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
+
     internal new IEnumerable<string> Validate()
     {
         foreach (var error in base.Validate()) yield return error;
         if (ConnectTimeout <= TimeSpan.Zero) yield return "ConnectTimeout must be positive.";
+        if (ConnectionStateRecovery is { } recovery)
+        {
+            if (recovery.MaxDisconnectionDuration <= TimeSpan.Zero) yield return "ConnectionStateRecovery.MaxDisconnectionDuration must be positive.";
+            if (recovery.MaxRetainedPackets <= 0) yield return "ConnectionStateRecovery.MaxRetainedPackets must be positive.";
+        }
     }
 }

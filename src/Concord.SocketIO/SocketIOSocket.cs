@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text.Json;
+using Concord.SocketIO.Adapters;
 using Concord.SocketIO.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -15,6 +16,13 @@ public sealed partial class SocketIOSocket
     private static readonly string[] ReservedEvents =
         ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 
+    // The JS server's list: a network-side loss is worth recovering, a deliberate disconnect is not.
+    private static readonly string[] RecoverableReasons =
+    [
+        DisconnectReason.TransportError, DisconnectReason.TransportClose, DisconnectReason.ForcedClose,
+        DisconnectReason.PingTimeout, DisconnectReason.ServerShuttingDown,
+    ];
+
     private readonly SocketIOClient _client;
     private readonly ConcurrentDictionary<string, ImmutableArray<Func<SocketIOEvent, Task>>> _handlers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, TaskCompletionSource<SocketIOArgs>> _pendingAcks = new();
@@ -22,13 +30,17 @@ public sealed partial class SocketIOSocket
     private ImmutableArray<Action<string>> _onDisconnect = [];
     private long _nextAckId = -1;
     private int _connected;
+    private RecoveryGate? _gate;
 
-    internal SocketIOSocket(SocketIONamespace nsp, SocketIOClient client, SocketIOHandshake handshake)
+    internal SocketIOSocket(SocketIONamespace nsp, SocketIOClient client, SocketIOHandshake handshake, SessionSnapshot? session = null)
     {
         Namespace = nsp;
         _client = client;
         Handshake = handshake;
-        Id = EngineIO.EngineIOServer.NewId();
+        Id = session?.Sid ?? EngineIO.EngineIOServer.NewId();
+        Pid = session?.Pid ?? (nsp.Server.Options.ConnectionStateRecovery is null ? null : EngineIO.EngineIOServer.NewId());
+        Data = session?.Data;
+        Recovered = session is not null;
     }
 
     /// <summary>The socket id (also the name of a room holding only this socket).</summary>
@@ -42,6 +54,15 @@ public sealed partial class SocketIOSocket
 
     /// <summary>Per-connection state, e.g. the authenticated user; set it in a middleware.</summary>
     public object? Data { get; set; }
+
+    /// <summary>
+    /// True when connection-state recovery gave this socket back its id, rooms and <see cref="Data"/>
+    /// after a drop, and replayed the broadcasts it missed (OnConnection handlers still run).
+    /// </summary>
+    public bool Recovered { get; }
+
+    /// <summary>The private session id the client presents to recover; null when recovery is off.</summary>
+    internal string? Pid { get; }
 
     /// <summary>Whether the socket is still connected.</summary>
     public bool Connected => Volatile.Read(ref _connected) == 1;
@@ -148,6 +169,13 @@ public sealed partial class SocketIOSocket
 
     internal bool Send(EncodedPacket packet) => _client.Send(packet);
 
+    /// <summary>Queues a broadcast; <paramref name="offset"/> lets a socket being recovered hold or drop it.</summary>
+    internal void SendBroadcast(EncodedPacket packet, string? offset)
+    {
+        var gate = _gate;
+        if (gate is null || offset is null || gate.Admit(packet, offset)) Send(packet);
+    }
+
     internal bool SendAck(long id, object?[] args) =>
         Connected && Send(PacketEncoder.Ack(Namespace.Name, id, args, Namespace.Server.Json));
 
@@ -155,7 +183,24 @@ public sealed partial class SocketIOSocket
     {
         Volatile.Write(ref _connected, 1);
         Join(Id);
-        Send(PacketEncoder.Connect(Namespace.Name, Id, Namespace.Server.Json));
+        Send(PacketEncoder.Connect(Namespace.Name, Id, Namespace.Server.Json, Pid));
+    }
+
+    /// <summary>Connects a recovered socket: back into its rooms first, then CONNECT, the missed packets and what arrived meanwhile.</summary>
+    internal async Task OnRecoveredAsync(SessionSnapshot session, string offset)
+    {
+        var gate = _gate = new RecoveryGate();
+        Volatile.Write(ref _connected, 1);
+        Join(Id);
+        Join(session.Rooms);
+        IReadOnlyList<MissedPacket> missed;
+        try { missed = await Namespace.Adapter.MissedPacketsAsync(session, offset); }
+        catch (Exception ex)
+        {
+            LogReplayFailed(Namespace.Server.Logger, ex, Id);
+            missed = [];
+        }
+        gate.Release(Send, PacketEncoder.Connect(Namespace.Name, Id, Namespace.Server.Json, Pid), missed, offset);
     }
 
     internal void OnPacket(IncomingPacket packet)
@@ -208,11 +253,24 @@ public sealed partial class SocketIOSocket
     {
         if (Interlocked.Exchange(ref _connected, 0) == 0) return;
         Notify(_onDisconnecting, reason);
+        if (Pid is not null && RecoverableReasons.Contains(reason)) Persist();
         Namespace.Adapter.DelAll(Id);
         Namespace.Remove(this);
         _client.Remove(this);
         foreach (var pending in _pendingAcks.Values) pending.TrySetException(new IOException($"Socket disconnected: {reason}"));
         Notify(_onDisconnect, reason);
+    }
+
+    private void Persist()
+    {
+        Task task;
+        try { task = Namespace.Adapter.PersistSessionAsync(new SessionSnapshot(Id, Pid!, [.. Rooms], Data)); }
+        catch (Exception ex)
+        {
+            LogHandlerFailed(Namespace.Server.Logger, ex, "persist session", Id);
+            return;
+        }
+        if (!task.IsCompletedSuccessfully) _ = ObserveAsync(task, "persist session");
     }
 
     private void Notify(ImmutableArray<Action<string>> handlers, string reason)
@@ -223,6 +281,9 @@ public sealed partial class SocketIOSocket
             catch (Exception ex) { LogHandlerFailed(Namespace.Server.Logger, ex, "disconnect", Id); }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not read the packets socket {SocketId} missed; it is recovered without them")]
+    private static partial void LogReplayFailed(ILogger logger, Exception ex, string socketId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handler for \"{EventName}\" failed on socket {SocketId}")]
     private static partial void LogHandlerFailed(ILogger logger, Exception ex, string eventName, string socketId);

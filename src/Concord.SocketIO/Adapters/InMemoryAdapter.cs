@@ -11,6 +11,7 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     private readonly Lock _lock = new();
     private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _sids = new(StringComparer.Ordinal);
+    private readonly InMemoryRecovery? _recovery = nsp.Server.Options.ConnectionStateRecovery is { } recovery ? new(recovery) : null;
 
     /// <inheritdoc />
     public override void AddAll(string socketId, IEnumerable<string> rooms)
@@ -94,7 +95,8 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     /// <inheritdoc />
     public override Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
-        BroadcastLocal(packet, options);
+        if (_recovery is null) BroadcastLocal(packet, options);
+        else _recovery.Broadcast(packet, options, (encoded, offset) => BroadcastLocal(encoded, options, offset));
         return Task.CompletedTask;
     }
 
@@ -109,11 +111,31 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     }
 
     /// <summary>Delivers bytes encoded elsewhere (e.g. received from another node) to this node's targeted sockets.</summary>
-    protected void BroadcastLocal(Protocol.EncodedPacket encoded, BroadcastOptions options)
+    protected void BroadcastLocal(Protocol.EncodedPacket encoded, BroadcastOptions options) => BroadcastLocal(encoded, options, null);
+
+    /// <summary>
+    /// Delivers bytes encoded elsewhere to this node's targeted sockets; <paramref name="offset"/> is the
+    /// connection-state recovery offset they carry, which a socket being recovered uses to drop duplicates.
+    /// </summary>
+    protected void BroadcastLocal(Protocol.EncodedPacket encoded, BroadcastOptions options, string? offset)
     {
         foreach (var sid in LocalTargets(options))
-            if (Namespace.TryGetSocket(sid, out var socket)) socket.Send(encoded);
+            if (Namespace.TryGetSocket(sid, out var socket)) socket.SendBroadcast(encoded, offset);
     }
+
+    /// <inheritdoc />
+    public override Task PersistSessionAsync(SessionSnapshot session)
+    {
+        _recovery?.Persist(session);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task<SessionSnapshot?> RestoreSessionAsync(string pid, string offset) => Task.FromResult(_recovery?.Take(pid, offset));
+
+    /// <inheritdoc />
+    public override Task<IReadOnlyList<MissedPacket>> MissedPacketsAsync(SessionSnapshot session, string offset) =>
+        Task.FromResult(_recovery?.Missed(session, offset) ?? []);
 
     /// <inheritdoc />
     public override Task AddSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)

@@ -2,10 +2,14 @@ using Concord.SocketIO.Protocol;
 
 namespace Concord.SocketIO.Adapters;
 
-/// <summary>What connection-state recovery keeps of a dropped socket, and the packets it missed.</summary>
+/// <summary>What connection-state recovery keeps of a dropped socket.</summary>
 /// <param name="Sid">The socket id given back to the client.</param>
 /// <param name="Pid">The private session id the client presents when reconnecting.</param>
-/// <param name="Rooms">The rooms to rejoin.</param>
-/// <param name="Data">The socket's <c>Data</c>.</param>
-/// <param name="MissedPackets">Packets to replay, oldest first (filled by <c>RestoreSessionAsync</c>).</param>
-public sealed record SessionSnapshot(string Sid, string Pid, IReadOnlyCollection<string> Rooms, object? Data, IReadOnlyList<EncodedPacket> MissedPackets);
+/// <param name="Rooms">The rooms to rejoin (the socket's own id included).</param>
+/// <param name="Data">The socket's <c>Data</c> (as it came back from storage when it crossed Redis).</param>
+public sealed record SessionSnapshot(string Sid, string Pid, IReadOnlyCollection<string> Rooms, object? Data);
+
+/// <summary>A broadcast packet a recovering socket missed, stamped with its offset.</summary>
+/// <param name="Offset">The packet's offset (also its last argument on the wire).</param>
+/// <param name="Packet">The packet, offset included, ready to queue.</param>
+public sealed record MissedPacket(string Offset, EncodedPacket Packet);

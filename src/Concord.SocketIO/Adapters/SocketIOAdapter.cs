@@ -41,15 +41,30 @@ public abstract class SocketIOAdapter(SocketIONamespace nsp)
 
     /// <summary>
     /// Connection-state recovery hook: called when a socket drops for a recoverable reason.
-    /// A session-aware adapter stores the session and starts keeping the packets it misses.
+    /// A session-aware adapter stores the session for <c>MaxDisconnectionDuration</c>.
     /// </summary>
     public virtual Task PersistSessionAsync(SessionSnapshot session) => Task.CompletedTask;
 
     /// <summary>
-    /// Connection-state recovery hook: returns the session of private id <paramref name="pid"/> with
-    /// every packet broadcast after <paramref name="offset"/>, or null when it cannot be recovered.
+    /// Connection-state recovery hook: takes (once) the session of private id <paramref name="pid"/>,
+    /// or returns null when it is unknown, expired, or <paramref name="offset"/> is no longer retained.
     /// </summary>
     public virtual Task<SessionSnapshot?> RestoreSessionAsync(string pid, string offset) => Task.FromResult<SessionSnapshot?>(null);
+
+    /// <summary>
+    /// Connection-state recovery hook: the packets broadcast after <paramref name="offset"/> that
+    /// target <paramref name="session"/>'s rooms, oldest first. Called once the recovered socket
+    /// is back in its rooms, so a packet is either here or delivered live (duplicates are dropped by offset).
+    /// </summary>
+    public virtual Task<IReadOnlyList<MissedPacket>> MissedPacketsAsync(SessionSnapshot session, string offset) =>
+        Task.FromResult<IReadOnlyList<MissedPacket>>([]);
+
+    /// <summary>Whether a broadcast sent with <paramref name="options"/> targets a socket in <paramref name="rooms"/> (as socket.io-adapter decides for recovery).</summary>
+    public static bool Targets(BroadcastOptions options, IReadOnlyCollection<string> rooms)
+    {
+        var included = options.Rooms.Count == 0 || rooms.Any(options.Rooms.Contains);
+        return included && !rooms.Any(options.Except.Contains);
+    }
 
     /// <summary>Releases resources when the server shuts down.</summary>
     public virtual void Close() { }

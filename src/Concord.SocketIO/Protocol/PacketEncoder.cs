@@ -35,11 +35,13 @@ internal static class PacketEncoder
             writer.WriteEndArray();
         });
 
-    public static EncodedPacket Connect(string nsp, string sid, JsonSerializerOptions json) =>
+    /// <summary>A CONNECT answer; <paramref name="pid"/> (connection-state recovery's private session id) is sent when given.</summary>
+    public static EncodedPacket Connect(string nsp, string sid, JsonSerializerOptions json, string? pid = null) =>
         Build(PacketType.Connect, nsp, null, json, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("sid", sid);
+            if (pid is not null) writer.WriteString("pid", pid);
             writer.WriteEndObject();
         });
 
