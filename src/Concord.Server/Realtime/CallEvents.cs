@@ -37,12 +37,12 @@ internal sealed class CallEvents(IServiceScopeFactory scopes, RoomEvents rooms, 
             var (channel, _, error) = await scope.ServiceProvider.GetRequiredService<ServerAccess>().ChannelAsync(user.UserId, channelId, ServerAction.View);
             if (error is not null) { e.Ack(Ack.Error(error)); return; }
             if (channel!.Type != ChannelType.Voice) { e.Ack(Ack.Error(ApiError.Field("channelId", "Calls happen in voice channels."))); return; }
-            room = $"call:channel:{channelId}";
+            room = Rooms.ChannelCall(channelId);
         }
         else if (p?.ConversationId is { } conversationId)
         {
             if (!await rooms.IsParticipantAsync(user.UserId, conversationId)) { e.Ack(Ack.Error(ApiError.NotFound("Conversation"))); return; }
-            room = $"call:conversation:{conversationId}";
+            room = Rooms.ConversationCall(conversationId);
         }
         else
         {
@@ -76,7 +76,8 @@ internal sealed class CallEvents(IServiceScopeFactory scopes, RoomEvents rooms, 
             return;
         }
         var target = to.GetString()!;
-        if (user.CallRoom is not { } room) { e.Ack(Ack.Error(ApiError.Forbidden("Join a call first."))); return; }
+        // A member kicked from the server is evicted from its call rooms, so the room, not CallRoom, is the truth.
+        if (user.CallRoom is not { } room || !e.Socket.Rooms.Contains(room)) { e.Ack(Ack.Error(ApiError.Forbidden("Join a call first."))); return; }
         var inCall = (await io.In(room).FetchSockets()).Any(s => s.Id == target);
         if (!inCall || target == e.Socket.Id) { e.Ack(Ack.Error(ApiError.NotFound("Call participant"))); return; }
 

@@ -22,4 +22,8 @@ public static class Rooms
     public static string Server(long id) => $"server:{id}";
     public static string Channel(long id) => $"channel:{id}";
     public static string Conversation(long id) => $"conversation:{id}";
+    /// <summary>The call of a voice channel.</summary>
+    public static string ChannelCall(long channelId) => $"call:channel:{channelId}";
+    /// <summary>The call of a direct-message conversation.</summary>
+    public static string ConversationCall(long conversationId) => $"call:conversation:{conversationId}";
 }

@@ -36,7 +36,11 @@ public abstract class RealtimeEventTests(ServersApp app)
         Assert.False(left.MemberRowPresent, "member-left went out only after the membership row was gone");
         var evict = calls[evictIndex];
         Assert.False(evict.MemberRowPresent, "rooms were left only after the membership row was gone");
-        Assert.Equal(new[] { $"server:{world.ServerId}", $"channel:{world.TextChannelId}", $"channel:{world.VoiceChannelId}" }.Order(), evict.Rooms!.Order());
+        Assert.Equal(new[]
+        {
+            $"server:{world.ServerId}", $"channel:{world.TextChannelId}", $"channel:{world.VoiceChannelId}",
+            $"call:channel:{world.TextChannelId}", $"call:channel:{world.VoiceChannelId}",
+        }.Order(), evict.Rooms!.Order());
     }
 
     [Fact]
@@ -65,6 +69,7 @@ public abstract class RealtimeEventTests(ServersApp app)
         Assert.Equal(["channel-created", "channel-updated", "channel-deleted", "server-updated"],
             events.Where(e => e is "channel-created" or "channel-updated" or "channel-deleted" or "server-updated"));
         Assert.Contains(app.Events.Calls, c => c.Kind == "close" && c.Room == $"channel:{channelId}");
+        Assert.Contains(app.Events.Calls, c => c.Kind == "close" && c.Room == $"call:channel:{channelId}");
     }
 
     [Fact]
@@ -74,7 +79,7 @@ public abstract class RealtimeEventTests(ServersApp app)
         await (await world.Owner.DeleteAsync($"/api/servers/{world.ServerId}")).AssertStatusAsync(HttpStatusCode.NoContent);
         var calls = app.Events.Calls;
         Assert.Contains(calls, c => c.Event == "server-deleted" && c.Room == $"server:{world.ServerId}");
-        foreach (var room in new[] { $"server:{world.ServerId}", $"channel:{world.TextChannelId}", $"channel:{world.VoiceChannelId}" })
+        foreach (var room in new[] { $"server:{world.ServerId}", $"channel:{world.TextChannelId}", $"channel:{world.VoiceChannelId}", $"call:channel:{world.VoiceChannelId}" })
             Assert.Contains(calls, c => c.Kind == "close" && c.Room == room);
     }
 }

@@ -258,6 +258,13 @@ test("call signaling is relayed only within the call and cleaned up on disconnec
     const bobSocketId = b.id;
     b.close();
     assert.deepEqual(await left, { userId: bob.id, socketId: bobSocketId });
+
+    // A member kicked from the server is pulled out of its calls: no more signals from them.
+    assert.equal((await request(c, "join-call", { channelId: server.voiceChannelId })).ok, true);
+    await alice.rest("DELETE", `/api/servers/${server.id}/members/${carol.id}`, undefined, 204);
+    const afterKick = await request(c, "offer", { to: a.id, sdp: { type: "offer", sdp: "x" } });
+    assert.equal(afterKick.ok, false);
+    assert.equal(afterKick.error.code, "forbidden");
   } finally {
     a.close();
     b.close();

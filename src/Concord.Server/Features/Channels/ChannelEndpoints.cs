@@ -99,6 +99,7 @@ public static class ChannelEndpoints
         }
         await realtime.PublishAsync(Rooms.Server(serverId), ServerEvents.ChannelDeleted, new ChannelDeletedEvent(channelId, serverId));
         await realtime.CloseRoomAsync(Rooms.Channel(channelId));
+        await realtime.CloseRoomAsync(Rooms.ChannelCall(channelId));
         return Results.NoContent();
     }
 }

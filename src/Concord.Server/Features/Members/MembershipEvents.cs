@@ -15,8 +15,9 @@ internal static class MembershipEvents
     {
         await realtime.PublishAsync(Rooms.Server(serverId), ServerEvents.MemberLeft, new MemberLeftEvent(serverId, userId, reason));
         var channelIds = await db.Channels.Where(c => c.ServerId == serverId).Select(c => c.Id).ToListAsync();
-        var rooms = new List<string>(channelIds.Count + 1) { Rooms.Server(serverId) };
+        var rooms = new List<string>(channelIds.Count * 2 + 1) { Rooms.Server(serverId) };
         rooms.AddRange(channelIds.Select(Rooms.Channel));
+        rooms.AddRange(channelIds.Select(Rooms.ChannelCall));
         await realtime.LeaveRoomsAsync(userId, rooms);
     }
 

@@ -109,7 +109,11 @@ public static class ServerEndpoints
             await tx.CommitAsync();
         }
         await realtime.PublishAsync(Rooms.Server(serverId), ServerEvents.ServerDeleted, new ServerDeletedEvent(serverId));
-        foreach (var channelId in channelIds) await realtime.CloseRoomAsync(Rooms.Channel(channelId));
+        foreach (var channelId in channelIds)
+        {
+            await realtime.CloseRoomAsync(Rooms.Channel(channelId));
+            await realtime.CloseRoomAsync(Rooms.ChannelCall(channelId));
+        }
         await realtime.CloseRoomAsync(Rooms.Server(serverId));
         return Results.NoContent();
     }
