@@ -3,6 +3,8 @@
 # socket.io package (tools/socketio-reference) in turn, driven by the same generator (tools/Concord.SocketIO.Load),
 # then a side-by-side table. Loopback only; about 4 minutes.
 # Usage: tools/bench-socketio.sh [idle connections=10000] [fixed-rate deliveries/s=30000] [seconds per step=6]
+# BENCH_ONLY=concord runs the Concord side only (before/after comparisons of the library); BENCH_OUT=<dir> keeps the
+# JSON results there; extra environment for the .NET host goes in BENCH_DOTNET_ENV (e.g. "DOTNET_gcServer=0").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 idle=${1:-10000}
@@ -39,10 +41,11 @@ wait_ready() {
 echo "== building (Release)"
 dotnet build -c Release tools/Concord.SocketIO.BenchHost -v q -nologo >/dev/null
 dotnet build -c Release tools/Concord.SocketIO.Load -v q -nologo >/dev/null
-(cd tools/socketio-reference && npm ci --no-audit --no-fund --silent)
+[ "${BENCH_ONLY:-}" = concord ] || (cd tools/socketio-reference && npm ci --no-audit --no-fund --silent)
 load=tools/Concord.SocketIO.Load/bin/Release/net10.0/Concord.SocketIO.Load.dll
 
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GB RAM, .NET $(dotnet --version), Node $(node --version), socket.io $(node -p "require('./tools/socketio-reference/node_modules/socket.io/package.json').version")"
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GB RAM, .NET $(dotnet --version), Node $(node --version)$([ "${BENCH_ONLY:-}" = concord ] || echo ", socket.io $(node -p "require('./tools/socketio-reference/node_modules/socket.io/package.json').version")")"
+echo "== uptime: $(uptime)"
 
 run() { # name, then the server command line (its port is appended)
   local name=$1; shift
@@ -56,13 +59,19 @@ run() { # name, then the server command line (its port is appended)
   stop_server
 }
 
-concord_host() { exec env DOTNET_gcServer=1 ASPNETCORE_ENVIRONMENT=Production \
+# shellcheck disable=SC2086 # BENCH_DOTNET_ENV is a list of NAME=value words
+concord_host() { exec env DOTNET_gcServer=1 ${BENCH_DOTNET_ENV:-} ASPNETCORE_ENVIRONMENT=Production \
   dotnet tools/Concord.SocketIO.BenchHost/bin/Release/net10.0/Concord.SocketIO.BenchHost.dll --urls "http://127.0.0.1:$1"; }
 node_reference() { exec env NODE_ENV=production node --expose-gc tools/socketio-reference/server.js "$1"; }
 
 run Concord.SocketIO concord_host
-run "socket.io (Node)" node_reference
+results=("$tmp/Concord.SocketIO.json")
+if [ "${BENCH_ONLY:-}" != concord ]; then
+  run "socket.io (Node)" node_reference
+  results+=("$tmp/socket.io (Node).json")
+fi
+if [ -n "${BENCH_OUT:-}" ]; then mkdir -p "$BENCH_OUT"; cp "${results[@]}" "$BENCH_OUT/"; fi
 
 echo
 echo "== results"
-dotnet "$load" table "$tmp/Concord.SocketIO.json" "$tmp/socket.io (Node).json"
+dotnet "$load" table "${results[@]}"
