@@ -38,6 +38,7 @@ async function drop(socket, name) {
     const connected = once(socket, "connect");
     socket.connect();
     await connected;
+    assert.equal(String(socket.io.engine.port), new globalThis.URL(RECONNECT_URL).port);
   };
 }
 

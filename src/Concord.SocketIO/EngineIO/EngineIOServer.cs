@@ -13,6 +13,9 @@ public sealed class EngineIOServer
 {
     private readonly ConcurrentDictionary<string, EngineIOSocket> _sockets = new(StringComparer.Ordinal);
     private readonly Action<EngineIOSocket> _onConnection;
+    private readonly Lock _heartbeatLock = new();
+    private readonly TimeSpan _heartbeatTick;
+    private Timer? _heartbeat;
 
     /// <summary>Creates a server that calls <paramref name="onConnection"/> for every new session, before any message arrives.</summary>
     public EngineIOServer(EngineIOOptions options, Action<EngineIOSocket> onConnection, ILogger logger)
@@ -21,6 +24,10 @@ public sealed class EngineIOServer
         Options = options;
         Logger = logger;
         _onConnection = onConnection;
+        // One timer for every session's pings, timeouts and closing deadlines, ticking at a tenth of
+        // the shorter of the two intervals (10 ms to 1 s): a ping may leave up to one tick late.
+        var shorter = options.PingInterval < options.PingTimeout ? options.PingInterval : options.PingTimeout;
+        _heartbeatTick = TimeSpan.FromMilliseconds(Math.Clamp(shorter.TotalMilliseconds / 10, 10, 1000));
     }
 
     /// <summary>The options in force.</summary>
@@ -118,7 +125,41 @@ public sealed class EngineIOServer
     {
         var socket = new EngineIOSocket(this, NewId(), transport, EngineIORequest.From(context));
         _sockets[socket.Id] = socket;
+        StartHeartbeat();
         return socket;
+    }
+
+    /// <summary>Runs the heartbeat scan while there are sessions; the timer stops when the last one goes.</summary>
+    private void StartHeartbeat()
+    {
+        // Always under the lock (uncontended, once per session): the scan's "no sessions left, stop"
+        // decision and this "session added, timer running?" check must not interleave.
+        lock (_heartbeatLock)
+        {
+            // Not periodic: each scan re-arms it, so scans never overlap.
+            _heartbeat ??= new Timer(static s => ((EngineIOServer)s!).ScanHeartbeats(), this, _heartbeatTick, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void ScanHeartbeats()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (_, socket) in _sockets)
+        {
+            try { socket.CheckHeartbeat(now); }
+            catch (Exception ex) { Logger.LogError(ex, "Heartbeat failed for {Sid}", socket.Id); }
+        }
+        lock (_heartbeatLock)
+        {
+            if (_sockets.IsEmpty)
+            {
+                // Open() takes this lock after adding its session: either it sees null and starts a
+                // new timer, or its session was in the dictionary before this check.
+                _heartbeat!.Dispose();
+                _heartbeat = null;
+            }
+            else _heartbeat!.Change(_heartbeatTick, Timeout.InfiniteTimeSpan);
+        }
     }
 
     internal void NotifyConnection(EngineIOSocket socket)

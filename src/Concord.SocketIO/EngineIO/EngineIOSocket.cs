@@ -18,7 +18,10 @@ public sealed class EngineIOSocket
     private readonly CancellationTokenSource _closed = new();
     private readonly TaskCompletionSource _closedTask = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _heartbeatLock = new();
-    private readonly Timer _heartbeat;
+    // Heartbeat deadline (Environment.TickCount64, ms): the server's shared heartbeat scan calls
+    // OnHeartbeat once it passes, instead of a Timer per session (one Timer is ~150 bytes and a
+    // timer-queue entry; 10,000 idle sessions would hold 10,000 of them).
+    private long _deadline;
     private bool _awaitingPong;
     private int _state;
     private int _pollBusy, _postBusy;
@@ -38,8 +41,14 @@ public sealed class EngineIOSocket
             SingleReader = false,
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait,
+            // WebSocket sessions: a send to an idle connection runs the writer loop's continuation on
+            // the sender's thread, so the frame is written at once (as Node does) instead of costing a
+            // thread-pool hop per recipient. The writer loop never blocks and defers its error handling
+            // (see WebSocketTransport.WriteLoopAsync), so nothing heavier runs inline. Polling keeps
+            // asynchronous continuations: a woken poll writes an HTTP response.
+            AllowSynchronousContinuations = transport == "websocket",
         });
-        _heartbeat = new Timer(static s => ((EngineIOSocket)s!).OnHeartbeat(), this, server.Options.PingInterval, Timeout.InfiniteTimeSpan);
+        _deadline = Environment.TickCount64 + (long)server.Options.PingInterval.TotalMilliseconds;
     }
 
     /// <summary>The session id (<c>sid</c>).</summary>
@@ -61,6 +70,8 @@ public sealed class EngineIOSocket
     internal Task Completion => _closedTask.Task;
     internal string CloseReason => _closeReason;
     internal bool Upgrading { get; set; }
+    /// <summary>Set by the WebSocket receive loop when it ended the session (the client closed or broke the protocol).</summary>
+    internal volatile bool ReceiveEnded;
     internal EngineIOServer Server => _server;
 
     /// <summary>Sets the handler for incoming messages; it is awaited, so messages of one session are handled in order.</summary>
@@ -109,8 +120,8 @@ public sealed class EngineIOSocket
     internal void CloseNow(string reason)
     {
         if (Interlocked.Exchange(ref _state, Closed) == Closed) return;
+        Volatile.Write(ref _deadline, long.MaxValue);
         _outbound.Writer.TryComplete();
-        _heartbeat.Dispose();
         _server.Remove(this);
         try { _closed.Cancel(); }
         catch (AggregateException ex) { _server.Logger.LogError(ex, "Close callback failed for {Sid}", Id); }
@@ -162,6 +173,12 @@ public sealed class EngineIOSocket
         }
     }
 
+    /// <summary>Called by the server's heartbeat scan; runs <see cref="OnHeartbeat"/> once the deadline has passed.</summary>
+    internal void CheckHeartbeat(long now)
+    {
+        if (now >= Volatile.Read(ref _deadline)) OnHeartbeat();
+    }
+
     private void OnHeartbeat()
     {
         if (Volatile.Read(ref _state) == Closing)
@@ -194,8 +211,8 @@ public sealed class EngineIOSocket
 
     private void TryChangeTimer(TimeSpan due)
     {
-        try { _heartbeat.Change(due, Timeout.InfiniteTimeSpan); }
-        catch (ObjectDisposedException) { }
+        if (Volatile.Read(ref _state) == Closed) return;
+        Volatile.Write(ref _deadline, Environment.TickCount64 + (long)due.TotalMilliseconds);
     }
 
     internal bool TryBeginPoll() => Interlocked.Exchange(ref _pollBusy, 1) == 0;

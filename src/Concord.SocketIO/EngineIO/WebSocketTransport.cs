@@ -11,9 +11,13 @@ internal static class WebSocketTransport
     private static readonly ReadOnlyMemory<byte> ProbeAnswer = "3probe"u8.ToArray();
     private static readonly TimeSpan CloseReplyGrace = TimeSpan.FromSeconds(1);
 
+    // No WebSocket-level keep-alive: Engine.IO's own pings already detect dead peers, and ASP.NET's
+    // keep-alive costs a timer per connection.
+    private static readonly WebSocketAcceptContext AcceptContext = new() { KeepAliveInterval = TimeSpan.Zero };
+
     public static async Task HandshakeAsync(EngineIOServer server, HttpContext context)
     {
-        using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
+        using var webSocket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext);
         var socket = server.Open(context, "websocket");
         socket.Enqueue(new OutboundItem(OutboundKind.Text, server.OpenPacket(socket.Id, canUpgrade: false)));
         server.NotifyConnection(socket);
@@ -24,7 +28,7 @@ internal static class WebSocketTransport
     /// <summary>Probes a new WebSocket for a polling session and, on "5", moves the session onto it.</summary>
     public static async Task UpgradeAsync(EngineIOSocket socket, HttpContext context)
     {
-        using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
+        using var webSocket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext);
         using var receiver = new MessageReceiver(webSocket, socket.Server.Options.MaxHttpBufferSize);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(socket.ClosedToken);
         timeout.CancelAfter(socket.Server.Options.UpgradeTimeout);
@@ -51,25 +55,41 @@ internal static class WebSocketTransport
         await RunAsync(socket, webSocket, receiver);
     }
 
+    /// <summary>
+    /// Runs a session on its WebSocket. No extra CancellationTokenSource or Task.WhenAny per
+    /// connection: the receive loop ends the session itself when the client goes, and this method
+    /// waits on the session's own completion; a close from elsewhere is finished by aborting the
+    /// socket after a grace period (which also frees a writer stuck on a client that stopped reading).
+    /// </summary>
     private static async Task RunAsync(EngineIOSocket socket, WebSocket webSocket, MessageReceiver receiver)
     {
-        using var abort = new CancellationTokenSource();
         var writer = WriteLoopAsync(socket, webSocket);
-        var receive = ReceiveLoopAsync(socket, receiver, abort.Token);
-        if (await Task.WhenAny(receive, socket.Completion) == receive)
+        var receive = ReceiveLoopAsync(socket, receiver);
+        await socket.Completion;
+        if (socket.ReceiveEnded)
         {
-            var (reason, status) = await receive;
-            socket.CloseNow(reason);
+            var status = await receive;
+            if (!await WithinAsync(writer, CloseReplyGrace)) webSocket.Abort();
             await writer;
             if (status is { } closeStatus) await TryCloseOutputAsync(webSocket, closeStatus);
             return;
         }
         // Closed from elsewhere (ping timeout, parse error, server close): say goodbye with a close
         // frame, as the JS server does, and give the client a moment to answer it.
+        if (!await WithinAsync(writer, CloseReplyGrace)) webSocket.Abort();
         await writer;
         await TryCloseOutputAsync(webSocket, WebSocketCloseStatus.NormalClosure);
-        abort.CancelAfter(CloseReplyGrace);
+        if (!await WithinAsync(receive, CloseReplyGrace)) webSocket.Abort();
         await receive;
+    }
+
+    private static async Task<bool> WithinAsync(Task task, TimeSpan grace)
+    {
+        if (task.IsCompleted) return true;
+        try { await task.WaitAsync(grace); }
+        catch (TimeoutException) { return false; }
+        catch { }
+        return true;
     }
 
     private static async Task TryCloseOutputAsync(WebSocket webSocket, WebSocketCloseStatus status)
@@ -79,16 +99,26 @@ internal static class WebSocketTransport
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException) { }
     }
 
-    /// <summary>Reads until the client closes; once the session is closed, messages are read and dropped.</summary>
-    private static async Task<(string Reason, WebSocketCloseStatus? Status)> ReceiveLoopAsync(
-        EngineIOSocket socket, MessageReceiver receiver, CancellationToken abort)
+    /// <summary>
+    /// Reads until the client closes, then ends the session; once the session is closed, messages
+    /// are read and dropped until the client's close reply or the abort.
+    /// </summary>
+    private static async Task<WebSocketCloseStatus?> ReceiveLoopAsync(EngineIOSocket socket, MessageReceiver receiver)
+    {
+        var (reason, status) = await ReceiveUntilEndAsync(socket, receiver);
+        socket.ReceiveEnded = true;
+        socket.CloseNow(reason);
+        return status;
+    }
+
+    private static async Task<(string Reason, WebSocketCloseStatus? Status)> ReceiveUntilEndAsync(EngineIOSocket socket, MessageReceiver receiver)
     {
         while (true)
         {
             (ReceivedKind Kind, ReadOnlyMemory<byte> Data) message;
-            try { message = await receiver.ReceiveAsync(abort); }
+            try { message = await receiver.ReceiveAsync(CancellationToken.None); }
             catch (OperationCanceledException) { return ("forced close", null); }
-            catch (Exception ex) when (ex is WebSocketException or IOException) { return ("transport close", null); }
+            catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException) { return ("transport close", null); }
 
             switch (message.Kind)
             {
@@ -108,6 +138,13 @@ internal static class WebSocketTransport
         }
     }
 
+    /// <summary>
+    /// Drains the session's queue onto the socket. Sends pass no cancellation token: ManagedWebSocket
+    /// takes a cheaper, lock-free path for non-cancelable sends; a close ends the loop through the
+    /// completed queue, and a send stuck on a client that stopped reading is ended by RunAsync's abort.
+    /// With synchronous continuations (WebSocket sessions) this loop may run on a sender's thread, so
+    /// on failure it only queues the session's close rather than running close handlers inline.
+    /// </summary>
     private static async Task WriteLoopAsync(EngineIOSocket socket, WebSocket webSocket)
     {
         var reader = socket.Outbound;
@@ -122,20 +159,20 @@ internal static class WebSocketTransport
                     switch (item.Kind)
                     {
                         case OutboundKind.Text:
-                            await webSocket.SendAsync(item.Data, WebSocketMessageType.Text, true, token);
+                            await webSocket.SendAsync(item.Data, WebSocketMessageType.Text, true, CancellationToken.None);
                             break;
                         case OutboundKind.Binary:
-                            await webSocket.SendAsync(item.Data, WebSocketMessageType.Binary, true, token);
+                            await webSocket.SendAsync(item.Data, WebSocketMessageType.Binary, true, CancellationToken.None);
                             break;
                         case OutboundKind.Packet:
-                            await webSocket.SendAsync(item.Data, WebSocketMessageType.Text, true, token);
+                            await webSocket.SendAsync(item.Data, WebSocketMessageType.Text, true, CancellationToken.None);
                             foreach (var attachment in item.Attachments!)
-                                await webSocket.SendAsync(attachment, WebSocketMessageType.Binary, true, token);
+                                await webSocket.SendAsync(attachment, WebSocketMessageType.Binary, true, CancellationToken.None);
                             break;
                         case OutboundKind.Close:
                             // No abort here: it could drop bytes still in flight. The receive loop ends
                             // on the client's close reply, or the closing deadline ends the session.
-                            await webSocket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, token);
+                            await webSocket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
                             return;
                     }
                 }
@@ -143,7 +180,7 @@ internal static class WebSocketTransport
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
-            socket.CloseNow("transport error");
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.CloseNow("transport error"), socket, preferLocal: false);
         }
     }
 }

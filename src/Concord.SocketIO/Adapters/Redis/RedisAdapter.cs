@@ -26,6 +26,9 @@ public sealed partial class RedisAdapter : InMemoryAdapter
     private readonly ConcurrentDictionary<string, FetchRequest> _requests = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
     private readonly Task<(ChannelMessageQueue, ChannelMessageQueue)> _subscription;
+    private readonly ConnectionStateRecoveryOptions? _recovery;
+    private readonly Lock _orderLock = new();
+    private Task _localTail = Task.CompletedTask;
 
     /// <summary>Serves <paramref name="nsp"/> over <paramref name="redis"/>; subscribes at once (see <see cref="Subscribed"/>).</summary>
     public RedisAdapter(SocketIONamespace nsp, IConnectionMultiplexer redis, RedisAdapterOptions? options = null) : base(nsp)
@@ -36,6 +39,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
         _codec = new RedisSocketCodec(nsp, _options);
         _operationsChannel = RedisChannel.Literal(_channels.Operations);
         _logger = nsp.Server.Logger;
+        _recovery = nsp.Server.Options.ConnectionStateRecovery;
         _subscription = SubscribeAsync();
     }
 
@@ -71,34 +75,41 @@ public sealed partial class RedisAdapter : InMemoryAdapter
     public override Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
         var encoded = packet.Encode();
-        var published = Task.CompletedTask;
-        if (!options.Local)
+        var frame = new FrameWriter(RedisMessageType.Broadcast, _nodeId);
+        frame.Options(options);
+        frame.Bytes(encoded.Text.Span);
+        frame.Int(encoded.Attachments.Length);
+        foreach (var attachment in encoded.Attachments) frame.Bytes(attachment.Span);
+        if (_recovery is null)
         {
-            var frame = new FrameWriter(RedisMessageType.Broadcast, _nodeId);
-            frame.Options(options);
-            frame.Bytes(encoded.Text.Span);
-            frame.Int(encoded.Attachments.Length);
-            foreach (var attachment in encoded.Attachments) frame.Bytes(attachment.Span);
-            published = PublishAsync(frame);
+            var published = options.Local ? Task.CompletedTask : PublishAsync(frame);
+            return InOrder(published, Task.CompletedTask, _ => BroadcastLocal(encoded, options));
         }
-        BroadcastLocal(encoded, options);
-        return published;
+        // The stream entry id is the offset: one script appends and publishes, so the stream and
+        // the channel see broadcasts in the same order; the offset is stamped into the bytes once per node.
+        var appended = ObserveAsync(_redis.GetDatabase().ScriptEvaluateAsync(RedisRecovery.AppendScript,
+            [_channels.Stream, _channels.Operations],
+            [_options.StreamMaxLength, frame.ToArray(), options.Local ? 0 : 1]));
+        return InOrder(appended, appended, done =>
+        {
+            if (done.IsCompletedSuccessfully && ((Task<RedisResult>)done).Result.ToString() is { } offset)
+                BroadcastLocal(Offsets.Stamp(encoded.Text, encoded.Attachments, offset), options, offset);
+            else BroadcastLocal(encoded, options);
+        });
     }
 
     /// <inheritdoc />
     public override Task AddSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
         var published = options.Local ? Task.CompletedTask : PublishAsync(RoomsFrame(RedisMessageType.AddSockets, options, rooms));
-        base.AddSocketsAsync(options, rooms);
-        return published;
+        return InOrder(published, Task.CompletedTask, _ => base.AddSocketsAsync(options, rooms));
     }
 
     /// <inheritdoc />
     public override Task DelSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
         var published = options.Local ? Task.CompletedTask : PublishAsync(RoomsFrame(RedisMessageType.DelSockets, options, rooms));
-        base.DelSocketsAsync(options, rooms);
-        return published;
+        return InOrder(published, Task.CompletedTask, _ => base.DelSocketsAsync(options, rooms));
     }
 
     /// <inheritdoc />
@@ -112,8 +123,34 @@ public sealed partial class RedisAdapter : InMemoryAdapter
             frame.Bool(close);
             published = PublishAsync(frame);
         }
-        base.DisconnectSocketsAsync(options, close);
-        return published;
+        return InOrder(published, Task.CompletedTask, _ => base.DisconnectSocketsAsync(options, close));
+    }
+
+    /// <summary>
+    /// Applies an operation to this node's sockets after the operations issued before it: a
+    /// recovery broadcast waits for its offset, and a SocketsLeave issued after it must not overtake it.
+    /// Without pending broadcasts this runs at once. The task returned completes once published and applied.
+    /// </summary>
+    private Task InOrder(Task published, Task prerequisite, Action<Task> apply)
+    {
+        lock (_orderLock)
+        {
+            if (_localTail.IsCompleted && prerequisite.IsCompleted)
+            {
+                apply(prerequisite);
+                return published;
+            }
+            _localTail = ApplyAfterAsync(_localTail, prerequisite, apply);
+            return published == prerequisite ? _localTail : Task.WhenAll(published, _localTail);
+        }
+    }
+
+    private static async Task ApplyAfterAsync(Task previous, Task prerequisite, Action<Task> apply)
+    {
+        try { await previous; }
+        catch { /* reported to that operation's caller */ }
+        try { await prerequisite; }
+        finally { apply(prerequisite); }
     }
 
     /// <summary>
@@ -170,9 +207,9 @@ public sealed partial class RedisAdapter : InMemoryAdapter
 
     private Task PublishAsync(FrameWriter frame) => ObserveAsync(_redis.GetSubscriber().PublishAsync(_operationsChannel, frame.ToArray()));
 
-    private async Task ObserveAsync(Task task)
+    private async Task<T> ObserveAsync<T>(Task<T> task)
     {
-        try { await task; }
+        try { return await task; }
         catch (Exception ex)
         {
             LogRedisFailed(_logger, ex, Namespace.Name);
@@ -214,8 +251,13 @@ public sealed partial class RedisAdapter : InMemoryAdapter
         var text = reader.Bytes();
         var attachments = new ReadOnlyMemory<byte>[reader.Int()];
         for (var i = 0; i < attachments.Length; i++) attachments[i] = reader.Bytes();
-        var offset = reader.Rest.IsEmpty ? null : Encoding.ASCII.GetString(reader.Rest);
-        BroadcastLocal(new EncodedPacket(text, attachments), options);
+        if (reader.Rest.IsEmpty)
+        {
+            BroadcastLocal(new EncodedPacket(text, attachments), options);
+            return;
+        }
+        var offset = Encoding.ASCII.GetString(reader.Rest);
+        BroadcastLocal(Offsets.Stamp(text, attachments, offset), options, offset);
     }
 
     private void AnswerFetch(FrameReader reader)

@@ -13,6 +13,7 @@ internal enum RedisMessageType : byte
     DisconnectSockets = 4,
     FetchRequest = 5,
     FetchResponse = 6,
+    Session = 7,
 }
 
 /// <summary>
