@@ -12,6 +12,12 @@ public sealed class RealtimeOptions
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(25);
     public TimeSpan PingTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Connection-state recovery: a client that drops and reconnects within this window (to any node) gets its
+    /// rooms back and every event it missed. Zero turns it off.
+    /// </summary>
+    public TimeSpan RecoveryWindow { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Largest accepted Socket.IO message.</summary>
     public int MaxHttpBufferSize { get; set; } = 1_000_000;
 }

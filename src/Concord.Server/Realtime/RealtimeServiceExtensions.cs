@@ -3,6 +3,7 @@ using Concord.Server.Infrastructure.Observability;
 using Concord.Server.Infrastructure.Redis;
 using Concord.Server.Infrastructure.Security;
 using Concord.SocketIO;
+using Concord.SocketIO.Adapters.Redis;
 
 namespace Concord.Server.Realtime;
 
@@ -23,6 +24,8 @@ public static class RealtimeServiceExtensions
             foreach (var origin in cors.AllowedOrigins) o.CorsOrigins.Add(origin);
             // Payloads on the socket look exactly like the REST API's: camelCase, ids as strings.
             o.JsonSerializerOptions = IdServiceExtensions.ConfigureJson(new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+            if (options.RecoveryWindow > TimeSpan.Zero)
+                o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions { MaxDisconnectionDuration = options.RecoveryWindow };
             if (redis.Enabled) RedisAdapterSetup.Configure(o, redis);
         });
         builder.Services.AddSingleton<IRealtimeEvents, SocketIORealtimeEvents>();
@@ -52,10 +55,10 @@ public static class RealtimeServiceExtensions
     }
 }
 
-/// <summary>Placeholder until Concord.SocketIO ships its Redis adapter: one node only.</summary>
+/// <summary>Room emits, joins, leaves and FetchSockets reach every node through Redis pub/sub.</summary>
 internal static class RedisAdapterSetup
 {
-    public static void Configure(SocketIOOptions options, RedisOptions redis)
-    {
-    }
+    public static void Configure(SocketIOOptions options, RedisOptions redis) =>
+        // DataType: a socket fetched from another node comes back with its SocketUser, not raw JSON.
+        options.AdapterFactory = RedisAdapter.Factory(new RedisAdapterOptions { ChannelPrefix = redis.KeyPrefix + "socket.io", DataType = typeof(SocketUser) });
 }

@@ -32,6 +32,8 @@ public class ConcordApp : WebApplicationFactory<Program>
         _settings["RateLimiting:Enabled"] = "false";
         _settings["Logging:LogLevel:Default"] = "Warning";
         _settings["Logging:LogLevel:Concord.Requests"] = "Warning";
+        // Migrate() first tries the not-yet-created test database and logs that failure before creating it.
+        _settings["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Connection"] = "Critical";
         _settings["Cors:AllowedOrigins:0"] = "https://app.concord.test";
         if (backend == Backend.Postgres)
         {

@@ -30,5 +30,15 @@ public abstract class RealtimeInteropTests(Backend backend)
     }
 }
 
-public sealed class RealtimeInteropTestsOnPostgres() : RealtimeInteropTests(Backend.Postgres);
+public sealed class RealtimeInteropTestsOnPostgres() : RealtimeInteropTests(Backend.Postgres)
+{
+    /// <summary>Two nodes on one PostgreSQL database and one Redis, as behind a load balancer.</summary>
+    [Fact]
+    public async Task TwoNodesOnOneRedisDeliverAcrossNodesAndResumeDroppedClients()
+    {
+        using var a = new RealtimeApp(Backend.Postgres, new Dictionary<string, string?> { ["Snowflake:WorkerId"] = "1" });
+        using var b = new RealtimeApp(Backend.Postgres, new Dictionary<string, string?> { ["Snowflake:WorkerId"] = "2" }, reuseDatabaseOf: a.DatabaseName);
+        await NodeScenarios.RunAsync("two-nodes.test.mjs", new Dictionary<string, string> { ["CONCORD_URL"] = a.Url, ["CONCORD_URL_B"] = b.Url });
+    }
+}
 public sealed class RealtimeInteropTestsOnSqlite() : RealtimeInteropTests(Backend.Sqlite);
