@@ -165,7 +165,11 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     }
 
     /// <inheritdoc />
-    public override Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options)
+    public override Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options) =>
+        Task.FromResult(FetchLocalSockets(options));
+
+    /// <summary>Snapshots of this node's targeted sockets (synchronous: rooms are local state).</summary>
+    protected IReadOnlyList<RemoteSocket> FetchLocalSockets(BroadcastOptions options)
     {
         var result = new List<RemoteSocket>();
         foreach (var sid in LocalTargets(options))
@@ -173,6 +177,6 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
             if (!Namespace.TryGetSocket(sid, out var socket)) continue;
             result.Add(new RemoteSocket(Namespace, socket.Id, socket.Handshake, SocketRooms(sid), socket.Data));
         }
-        return Task.FromResult<IReadOnlyList<RemoteSocket>>(result);
+        return result;
     }
 }

@@ -265,7 +265,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
         var options = reader.Options();
         var requestId = reader.String();
         // The in-memory part is synchronous, so the answer reflects every operation received before the request.
-        var sockets = base.FetchSocketsAsync(options).GetAwaiter().GetResult();
+        var sockets = FetchLocalSockets(options);
         var frame = new FrameWriter(RedisMessageType.FetchResponse, _nodeId);
         frame.String(requestId);
         frame.Int(sockets.Count);
