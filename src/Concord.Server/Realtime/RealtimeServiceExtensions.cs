@@ -48,7 +48,7 @@ public static class RealtimeServiceExtensions
     {
         var io = app.Services.GetRequiredService<SocketIOServer>();
         app.Services.GetRequiredService<ChatGateway>().Attach(io.Sockets);
-        ConcordMeter.Meter.CreateObservableGauge("concord.realtime.connected_sockets", () => io.Sockets.Sockets.Count,
+        ConcordMeter.Meter.CreateObservableGauge("realtime.connected_sockets", () => io.Sockets.Sockets.Count,
             description: "Sockets connected to this node's gateway.");
         app.MapSocketIO("/socket.io").WithMetadata(new SkipCsrfAttribute());
         return app;

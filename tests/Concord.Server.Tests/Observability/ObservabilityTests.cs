@@ -122,6 +122,6 @@ public sealed class MetricsTests : IClassFixture<SqliteApp>
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("http_requests_received_total{code=\"2xx\",method=\"GET\",controller=\"\",action=\"\",endpoint=\"/api/auth/me\"}", text);
-        Assert.Contains("concord_realtime_connected_sockets", text);
+        Assert.Contains(text.Split('\n'), line => line.StartsWith("concord_realtime_connected_sockets ", StringComparison.Ordinal));
     }
 }
