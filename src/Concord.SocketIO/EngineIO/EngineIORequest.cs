@@ -35,12 +35,15 @@ public sealed class EngineIORequest
     internal static EngineIORequest From(HttpContext context)
     {
         var request = context.Request;
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in request.Headers) headers[key] = value.ToString();
-        var query = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in request.Query) query[key] = value.ToString();
-        var cookies = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in request.Cookies) cookies[key] = value;
+        // Compact read-only maps, not Dictionaries: they live as long as the session (see CompactMap).
+        var headers = CompactMap.From(
+            request.Headers.Select(static h => KeyValuePair.Create(h.Key, h.Value.ToString())), request.Headers.Count, StringComparer.OrdinalIgnoreCase);
+        var query = CompactMap.From(
+            request.Query.Select(static q => KeyValuePair.Create(q.Key, q.Value.ToString())), request.Query.Count, StringComparer.Ordinal);
+        // Without a Cookie header, request.Cookies would still build an (empty) cookie collection and feature.
+        var cookies = request.Headers.Cookie.Count == 0
+            ? CompactMap.EmptyOrdinal
+            : CompactMap.From(request.Cookies, request.Cookies.Count, StringComparer.Ordinal);
         return new EngineIORequest
         {
             Headers = headers,

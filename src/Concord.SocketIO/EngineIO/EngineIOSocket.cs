@@ -46,7 +46,7 @@ public sealed class EngineIOSocket
             // thread-pool hop per recipient. The writer loop never blocks and defers its error handling
             // (see WebSocketTransport.WriteLoopAsync), so nothing heavier runs inline. Polling keeps
             // asynchronous continuations: a woken poll writes an HTTP response.
-            AllowSynchronousContinuations = transport == "websocket",
+            AllowSynchronousContinuations = false,
         });
         _deadline = Environment.TickCount64 + (long)server.Options.PingInterval.TotalMilliseconds;
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 
 namespace Concord.SocketIO.EngineIO;
 
@@ -14,6 +15,9 @@ internal sealed class MessageReceiver(WebSocket webSocket, int limit) : IDisposa
     private byte[]? _buffer;
 
     /// <summary>Receives one message; its data stays valid until the next call.</summary>
+    // Pooled builder: every message that is not already buffered completes asynchronously, and the
+    // default builder would allocate a fresh state-machine box for each of them.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<(ReceivedKind Kind, ReadOnlyMemory<byte> Data)> ReceiveAsync(CancellationToken cancellationToken)
     {
         Release();

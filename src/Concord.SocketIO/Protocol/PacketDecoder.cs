@@ -109,10 +109,18 @@ internal sealed class PacketDecoder
             && payload.GetArrayLength() > 0
             && payload[0] is var name
             && (name.ValueKind == JsonValueKind.Number
-                || (name.ValueKind == JsonValueKind.String && !ReservedEvents.Contains(name.GetString()))),
+                || (name.ValueKind == JsonValueKind.String && !IsReserved(name))),
         PacketType.Ack or PacketType.BinaryAck => payload.ValueKind == JsonValueKind.Array,
         _ => false,
     };
+
+    // Compares in place: GetString() would allocate the event name once more for every event.
+    private static bool IsReserved(JsonElement name)
+    {
+        foreach (var reserved in ReservedEvents)
+            if (name.ValueEquals(reserved)) return true;
+        return false;
+    }
 
     private static void ValidatePlaceholders(JsonElement element, int count)
     {
