@@ -142,8 +142,8 @@ internal static class WebSocketTransport
     /// Drains the session's queue onto the socket. Sends pass no cancellation token: ManagedWebSocket
     /// takes a cheaper, lock-free path for non-cancelable sends; a close ends the loop through the
     /// completed queue, and a send stuck on a client that stopped reading is ended by RunAsync's abort.
-    /// With synchronous continuations (WebSocket sessions) this loop may run on a sender's thread, so
-    /// on failure it only queues the session's close rather than running close handlers inline.
+    /// On failure it queues the session's close rather than running close handlers inline, so the loop
+    /// stays safe to run on a sender's thread.
     /// </summary>
     private static async Task WriteLoopAsync(EngineIOSocket socket, WebSocket webSocket)
     {
