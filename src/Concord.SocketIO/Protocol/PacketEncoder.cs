@@ -69,16 +69,19 @@ internal static class PacketEncoder
         }
     }
 
+    [ThreadStatic] private static List<ReadOnlyMemory<byte>>? t_attachments;
+
     private static EncodedPacket Build(PacketType type, string nsp, long? id, JsonSerializerOptions json, Action<Utf8JsonWriter>? payload)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
         buffer.ResetWrittenCount();
-        List<ReadOnlyMemory<byte>>? attachments = null;
+        // Thread-static scratch, like the buffer and writer: only the final bytes are allocated per packet.
+        var attachments = t_attachments ??= [];
+        attachments.Clear();
         if (payload is not null)
         {
             var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
             writer.Reset(buffer);
-            attachments = [];
             BinaryPlaceholderConverters.Capture = attachments;
             try
             {
@@ -88,17 +91,46 @@ internal static class PacketEncoder
             finally { BinaryPlaceholderConverters.Capture = null; }
         }
 
-        var binaryCount = attachments?.Count ?? 0;
+        var binaryCount = attachments.Count;
         if (binaryCount > 0) type = type == PacketType.Ack ? PacketType.BinaryAck : PacketType.BinaryEvent;
-        var header = new StringBuilder(16).Append('4').Append((int)type);
-        if (binaryCount > 0) header.Append(binaryCount).Append('-');
-        if (nsp != "/") header.Append(nsp).Append(',');
-        if (id is { } ackId) header.Append(ackId);
-        var headerText = header.ToString();
+        // Header "4<type>[<count>-][<nsp>,][<id>]" written straight into the final array.
+        var customNsp = nsp != "/";
+        var headerLength = 2
+            + (binaryCount > 0 ? DigitCount(binaryCount) + 1 : 0)
+            + (customNsp ? Encoding.UTF8.GetByteCount(nsp) + 1 : 0)
+            + (id is { } ackIdForLength ? DigitCount(ackIdForLength) : 0);
+        var bytes = new byte[headerLength + buffer.WrittenCount];
+        bytes[0] = (byte)'4';
+        bytes[1] = (byte)('0' + (int)type);
+        var at = 2;
+        if (binaryCount > 0)
+        {
+            at += WriteDigits(bytes.AsSpan(at), binaryCount);
+            bytes[at++] = (byte)'-';
+        }
+        if (customNsp)
+        {
+            at += Encoding.UTF8.GetBytes(nsp, bytes.AsSpan(at));
+            bytes[at++] = (byte)',';
+        }
+        if (id is { } ackId) at += WriteDigits(bytes.AsSpan(at), ackId);
+        buffer.WrittenSpan.CopyTo(bytes.AsSpan(at));
+        var attached = binaryCount > 0 ? attachments.ToArray() : [];
+        attachments.Clear();
+        return new EncodedPacket(bytes, attached);
+    }
 
-        var bytes = new byte[Encoding.UTF8.GetByteCount(headerText) + buffer.WrittenCount];
-        var written = Encoding.UTF8.GetBytes(headerText, bytes);
-        buffer.WrittenSpan.CopyTo(bytes.AsSpan(written));
-        return new EncodedPacket(bytes, binaryCount > 0 ? attachments!.ToArray() : []);
+    private static int DigitCount(long value)
+    {
+        var digits = 1;
+        while (value >= 10) { value /= 10; digits++; }
+        return digits;
+    }
+
+    private static int WriteDigits(Span<byte> destination, long value)
+    {
+        if (!value.TryFormat(destination, out var written, provider: System.Globalization.CultureInfo.InvariantCulture))
+            throw new InvalidOperationException("header buffer too small");
+        return written;
     }
 }
