@@ -48,47 +48,37 @@ public sealed class EngineIOServer
     }
 
     /// <summary>Handles one Engine.IO HTTP request (polling or WebSocket).</summary>
-    public async Task HandleAsync(HttpContext context)
+    // Not async: every branch hands back the task of what it calls, so a WebSocket session does not keep
+    // one more state machine alive for its whole life just to await its transport.
+    public Task HandleAsync(HttpContext context)
     {
         var isWebSocket = context.WebSockets.IsWebSocketRequest;
-        if (!isWebSocket && Cors.Apply(context, Options.CorsOrigins)) return;
+        if (!isWebSocket && Cors.Apply(context, Options.CorsOrigins)) return Task.CompletedTask;
 
         var query = context.Request.Query;
         var transport = query["transport"].ToString();
-        if (!IsAllowedTransport(transport))
-        {
-            await EngineIOErrors.WriteAsync(context, EngineIOErrors.UnknownTransport);
-            return;
-        }
+        if (!IsAllowedTransport(transport)) return EngineIOErrors.WriteAsync(context, EngineIOErrors.UnknownTransport);
         var sid = query["sid"].ToString();
-        if (sid.Length > 0)
-        {
-            await HandleExistingAsync(context, sid, transport, isWebSocket);
-            return;
-        }
-        if (!HttpMethods.IsGet(context.Request.Method))
-        {
-            await EngineIOErrors.WriteAsync(context, EngineIOErrors.BadHandshakeMethod);
-            return;
-        }
-        if (query["EIO"] != "4")
-        {
-            await EngineIOErrors.WriteAsync(context, EngineIOErrors.UnsupportedProtocolVersion);
-            return;
-        }
-        if ((transport == "websocket") != isWebSocket)
-        {
-            await EngineIOErrors.WriteAsync(context, EngineIOErrors.BadRequest);
-            return;
-        }
-        if (Options.AllowRequest is { } allow && !await allow(context))
+        if (sid.Length > 0) return HandleExistingAsync(context, sid, transport, isWebSocket);
+        if (!HttpMethods.IsGet(context.Request.Method)) return EngineIOErrors.WriteAsync(context, EngineIOErrors.BadHandshakeMethod);
+        if (query["EIO"] != "4") return EngineIOErrors.WriteAsync(context, EngineIOErrors.UnsupportedProtocolVersion);
+        if ((transport == "websocket") != isWebSocket) return EngineIOErrors.WriteAsync(context, EngineIOErrors.BadRequest);
+        if (Options.AllowRequest is { } allow) return HandshakeIfAllowedAsync(context, allow, isWebSocket);
+        return Handshake(context, isWebSocket);
+    }
+
+    private async Task HandshakeIfAllowedAsync(HttpContext context, Func<HttpContext, ValueTask<bool>> allow, bool isWebSocket)
+    {
+        if (!await allow(context))
         {
             await EngineIOErrors.WriteAsync(context, EngineIOErrors.Forbidden);
             return;
         }
-        if (isWebSocket) await WebSocketTransport.HandshakeAsync(this, context);
-        else await PollingTransport.HandshakeAsync(this, context);
+        await Handshake(context, isWebSocket);
     }
+
+    private Task Handshake(HttpContext context, bool isWebSocket) =>
+        isWebSocket ? WebSocketTransport.HandshakeAsync(this, context) : PollingTransport.HandshakeAsync(this, context);
 
     private async Task HandleExistingAsync(HttpContext context, string sid, string transport, bool isWebSocket)
     {

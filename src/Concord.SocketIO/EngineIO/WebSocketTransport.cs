@@ -105,37 +105,41 @@ internal static class WebSocketTransport
     /// </summary>
     private static async Task<WebSocketCloseStatus?> ReceiveLoopAsync(EngineIOSocket socket, MessageReceiver receiver)
     {
-        var (reason, status) = await ReceiveUntilEndAsync(socket, receiver);
-        socket.ReceiveEnded = true;
-        socket.CloseNow(reason);
-        return status;
-    }
-
-    private static async Task<(string Reason, WebSocketCloseStatus? Status)> ReceiveUntilEndAsync(EngineIOSocket socket, MessageReceiver receiver)
-    {
+        string reason;
+        WebSocketCloseStatus? status = null;
         while (true)
         {
             (ReceivedKind Kind, ReadOnlyMemory<byte> Data) message;
             try { message = await receiver.ReceiveAsync(CancellationToken.None); }
-            catch (OperationCanceledException) { return ("forced close", null); }
-            catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException) { return ("transport close", null); }
+            catch (OperationCanceledException) { reason = "forced close"; break; }
+            catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException) { reason = "transport close"; break; }
 
-            switch (message.Kind)
+            if (message.Kind == ReceivedKind.Close)
             {
-                case ReceivedKind.Close:
-                    return socket.IsClosing ? (socket.CloseReason, null) : ("transport close", WebSocketCloseStatus.NormalClosure);
-                case ReceivedKind.TooBig:
-                    return ("transport error", WebSocketCloseStatus.MessageTooBig);
-                case ReceivedKind.Binary:
-                    await socket.OnPacketAsync(0, message.Data, isBinary: true);
-                    break;
-                case ReceivedKind.Text when message.Data.IsEmpty:
-                    return ("parse error", WebSocketCloseStatus.ProtocolError);
-                default:
-                    await socket.OnPacketAsync(message.Data.Span[0], message.Data[1..], isBinary: false);
-                    break;
+                if (socket.IsClosing) reason = socket.CloseReason;
+                else (reason, status) = ("transport close", WebSocketCloseStatus.NormalClosure);
+                break;
             }
+            if (message.Kind == ReceivedKind.TooBig)
+            {
+                (reason, status) = ("transport error", WebSocketCloseStatus.MessageTooBig);
+                break;
+            }
+            if (message.Kind == ReceivedKind.Binary)
+            {
+                await socket.OnPacketAsync(0, message.Data, isBinary: true);
+                continue;
+            }
+            if (message.Data.IsEmpty)
+            {
+                (reason, status) = ("parse error", WebSocketCloseStatus.ProtocolError);
+                break;
+            }
+            await socket.OnPacketAsync(message.Data.Span[0], message.Data[1..], isBinary: false);
         }
+        socket.ReceiveEnded = true;
+        socket.CloseNow(reason);
+        return status;
     }
 
     /// <summary>
