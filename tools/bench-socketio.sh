@@ -4,7 +4,7 @@
 # then a side-by-side table. Loopback only; about 4 minutes.
 # Usage: tools/bench-socketio.sh [idle connections=10000] [fixed-rate deliveries/s=30000] [seconds per step=6]
 # BENCH_ONLY=concord runs the Concord side only (before/after comparisons of the library); BENCH_OUT=<dir> keeps the
-# JSON results there; extra environment for the .NET host goes in BENCH_DOTNET_ENV (e.g. "DOTNET_gcServer=0").
+# JSON results and server logs there (BENCH_GC_LOG=1 makes the .NET host log GC activity each second); extra environment for the .NET host goes in BENCH_DOTNET_ENV (e.g. "DOTNET_gcServer=1" for Server GC).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 idle=${1:-10000}
@@ -55,12 +55,13 @@ run() { # name, then the server command line (its port is appended)
   wait_ready "$port"
   # The box is shared: other processes' load skews both CPU and latency, so it is printed with each run.
   echo "== $name on 127.0.0.1:$port (pid $server_pid), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  timeout 240 dotnet "$load" run "$name" "http://127.0.0.1:$port" "$server_pid" "$tmp/$name.json" "$idle" "$rate" "$seconds"
+  timeout 240 dotnet "$load" run "$name" "http://127.0.0.1:$port" "$server_pid" "$tmp/$name.json" "$idle" "$rate" "$seconds" | while IFS= read -r line; do echo "$(date +%T) $line"; done
   stop_server
+  if [ -n "${BENCH_OUT:-}" ]; then mkdir -p "$BENCH_OUT"; cp "$tmp/server.log" "$BENCH_OUT/$name.server.log"; fi
 }
 
 # shellcheck disable=SC2086 # BENCH_DOTNET_ENV is a list of NAME=value words
-concord_host() { exec env DOTNET_gcServer=1 ${BENCH_DOTNET_ENV:-} ASPNETCORE_ENVIRONMENT=Production \
+concord_host() { exec env BENCH_GC_LOG="${BENCH_GC_LOG:-0}" ${BENCH_DOTNET_ENV:-} ASPNETCORE_ENVIRONMENT=Production \
   dotnet tools/Concord.SocketIO.BenchHost/bin/Release/net10.0/Concord.SocketIO.BenchHost.dll --urls "http://127.0.0.1:$1"; }
 node_reference() { exec env NODE_ENV=production node --expose-gc tools/socketio-reference/server.js "$1"; }
 

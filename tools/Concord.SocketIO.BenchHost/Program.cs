@@ -6,6 +6,11 @@ using Concord.SocketIO;
 //   bcast ({room, payload})  → io.to(room).emit("msg", payload): encoded once, sender included
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+// ASP.NET Core starts an Activity for every request when anything listens, and an enabled logger for the
+// hosting diagnostics category counts as listening even at Warning (it checks Critical). A WebSocket request
+// lives as long as its connection, so that Activity is ~0.7 KB per idle connection (measured). This host
+// has no tracing, so the category is off; a deployment that traces requests pays for it on purpose.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 builder.Services.AddSocketIO();
 
 var app = builder.Build();
@@ -35,6 +40,28 @@ app.MapGet("/bench/memory", () =>
     var info = GC.GetGCMemoryInfo();
     return Results.Json(new MemoryProbe(info.HeapSizeBytes, Environment.WorkingSet, GCSettings.IsServerGC));
 });
+
+// BENCH_GC_LOG=1: one line per second with the allocation rate, collections and GC pause time, to tell
+// allocation and GC pauses apart from scheduling in the latency tail (the script keeps the log with BENCH_OUT).
+if (Environment.GetEnvironmentVariable("BENCH_GC_LOG") == "1")
+{
+    _ = Task.Run(async () =>
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        long allocated = GC.GetTotalAllocatedBytes(), gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+        var pause = GC.GetTotalPauseDuration();
+        while (await timer.WaitForNextTickAsync())
+        {
+            long a = GC.GetTotalAllocatedBytes(), c0 = GC.CollectionCount(0), c1 = GC.CollectionCount(1), c2 = GC.CollectionCount(2);
+            var p = GC.GetTotalPauseDuration();
+            var info = GC.GetGCMemoryInfo(GCKind.Any);
+            Console.WriteLine($"gc {DateTime.UtcNow:HH:mm:ss} alloc {(a - allocated) / 1048576.0:0.0} MB/s gen0 {c0 - gen0} gen1 {c1 - gen1} gen2 {c2 - gen2} " +
+                $"pause {(p - pause).TotalMilliseconds:0.0} ms (last {info.PauseDurations[0].TotalMilliseconds:0.0} ms gen{info.Generation}) heap {info.HeapSizeBytes / 1048576.0:0} MB " +
+                $"threads {ThreadPool.ThreadCount} queued {ThreadPool.PendingWorkItemCount}");
+            (allocated, gen0, gen1, gen2, pause) = (a, c0, c1, c2, p);
+        }
+    });
+}
 
 app.Run();
 
