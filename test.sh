@@ -26,11 +26,12 @@ free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1
 
 tmp=$(mktemp -d /tmp/concord-test.XXXXXX)
 chmod 755 "$tmp"
-pg_port=$(free_port); redis_port=$(free_port); turn_port=$(free_port)
+pg_port=$(free_port); replica_port=$(free_port); redis_port=$(free_port); turn_port=$(free_port)
 turn_secret=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 cleanup() {
+  as_pg "$pg_bin/pg_ctl" -D "$tmp/pg-replica" -m immediate stop >/dev/null 2>&1 || true
   as_pg "$pg_bin/pg_ctl" -D "$tmp/pg" -m immediate stop >/dev/null 2>&1 || true
   redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
   [ -f "$tmp/turn.pid" ] && kill "$(cat "$tmp/turn.pid")" >/dev/null 2>&1 || true
@@ -43,7 +44,15 @@ mkdir -p "$tmp/pg"
 [ "$(id -u)" = 0 ] && chown postgres "$tmp/pg"
 as_pg "$pg_bin/initdb" -D "$tmp/pg" -U postgres --auth=trust -E UTF8 >/dev/null
 as_pg "$pg_bin/pg_ctl" -D "$tmp/pg" -l "$tmp/pg/log" -w start \
-  -o "-p $pg_port -k $tmp/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500" >/dev/null
+  -o "-p $pg_port -k $tmp/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500 -c synchronous_standby_names='*'" >/dev/null
+# A streaming replica for the read-replica tests. Sessions default to synchronous_commit=off, so nothing waits
+# for it unless a test asks (SET synchronous_commit = remote_apply).
+echo "== starting a PostgreSQL streaming replica on 127.0.0.1:$replica_port"
+mkdir -p "$tmp/pg-replica"; chmod 700 "$tmp/pg-replica"
+[ "$(id -u)" = 0 ] && chown postgres "$tmp/pg-replica"
+as_pg "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$pg_port" -U postgres -D "$tmp/pg-replica" -R -X stream -c fast >/dev/null
+as_pg "$pg_bin/pg_ctl" -D "$tmp/pg-replica" -l "$tmp/pg-replica/log" -w start \
+  -o "-p $replica_port -k $tmp/pg-replica -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=500 -c hot_standby=on" >/dev/null
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --dir "$tmp" --logfile "$tmp/redis.log"
 until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do :; done
 
@@ -56,6 +65,7 @@ echo $! > "$tmp/turn.pid"
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$turn_port") 2>/dev/null && break; sleep 0.1; done
 
 export CONCORD_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
+export CONCORD_TEST_POSTGRES_REPLICA="Host=127.0.0.1;Port=$replica_port;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=20"
 # Generous timeouts: two cores shared by the server, PostgreSQL, Redis, Node and the test runner.
 export CONCORD_TEST_REDIS="127.0.0.1:$redis_port,connectTimeout=15000,syncTimeout=15000,asyncTimeout=15000"
 export CONCORD_TEST_TURN="127.0.0.1:$turn_port" CONCORD_TEST_TURN_SECRET="$turn_secret"

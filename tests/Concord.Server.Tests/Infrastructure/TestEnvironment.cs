@@ -5,6 +5,8 @@ public static class TestEnvironment
 {
     public static string Postgres => Required("CONCORD_TEST_POSTGRES");
     public static string Redis => Required("CONCORD_TEST_REDIS");
+    /// <summary>A streaming replica of <see cref="Postgres"/> (hot standby).</summary>
+    public static string PostgresReplica => Required("CONCORD_TEST_POSTGRES_REPLICA");
     /// <summary>host:port of the coturn that ./test.sh starts with use-auth-secret.</summary>
     public static string Turn => Required("CONCORD_TEST_TURN");
     public static string TurnSecret => Required("CONCORD_TEST_TURN_SECRET");

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Concord.Server.Features.Conversations;
 
 /// <summary>Opening conversations and listing the caller's. A pair of users never gets two 1:1 conversations.</summary>
-public sealed class ConversationService(ConcordDbContext db, SnowflakeGenerator ids, TimeProvider time)
+public sealed class ConversationService(ConcordDbContext db, [FromKeyedServices(DataServiceExtensions.Reads)] ConcordDbContext reads, SnowflakeGenerator ids, TimeProvider time)
 {
     /// <summary>The 1:1 conversation (Created false when it already existed) or a new group.</summary>
     public async Task<(ConversationDto? Conversation, bool Created, ApiError? Error)> OpenAsync(long userId, CreateConversationRequest req, CancellationToken ct = default)
@@ -42,10 +42,10 @@ public sealed class ConversationService(ConcordDbContext db, SnowflakeGenerator 
     /// <summary>Most recent activity first: by the newest message id, or the conversation's own id when it has none.</summary>
     public Task<List<ConversationDto>> ListAsync(long userId, PageRequest page, CancellationToken ct = default)
     {
-        var mine = db.Conversations.AsNoTracking().Where(c => c.Participants.Any(p => p.UserId == userId));
+        var mine = reads.Conversations.AsNoTracking().Where(c => c.Participants.Any(p => p.UserId == userId));
         if (page.Before is { } before) mine = mine.Where(c => (c.LastMessageId ?? c.Id) < before);
         return mine.OrderByDescending(c => c.LastMessageId ?? c.Id).Take(page.Limit)
-            .Select(ConversationQueries.Projection(db.DirectMessages)).ToListAsync(ct);
+            .Select(ConversationQueries.Projection(reads.DirectMessages)).ToListAsync(ct);
     }
 
     private async Task<long> InsertAsync(long creatorId, long[] participants, string? directKey, string? name, CancellationToken ct)

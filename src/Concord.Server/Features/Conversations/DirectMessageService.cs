@@ -13,7 +13,7 @@ namespace Concord.Server.Features.Conversations;
 /// Direct messages, with the channel-message rules: validate → participant → nonce replay → rate limit → insert
 /// (and move the conversation's LastMessageId, in one transaction) → publish. Non-participants get 404.
 /// </summary>
-public sealed class DirectMessageService(ConcordDbContext db, SnowflakeGenerator ids, MessageRateLimiter limiter,
+public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices(DataServiceExtensions.Reads)] ConcordDbContext reads, SnowflakeGenerator ids, MessageRateLimiter limiter,
     IRealtimeEvents realtime, IValidator<SendMessageRequest> sendValidator, TimeProvider time)
 {
     private static readonly ApiError NotFound = ApiError.NotFound("Conversation");
@@ -75,7 +75,7 @@ public sealed class DirectMessageService(ConcordDbContext db, SnowflakeGenerator
     public async Task<(List<DirectMessageDto>? Page, ApiError? Error)> ListAsync(long userId, long conversationId, PageRequest page, CancellationToken ct = default)
     {
         if (!await IsParticipantAsync(userId, conversationId, ct)) return (null, NotFound);
-        var messages = await db.DirectMessages.AsNoTracking().Where(m => m.ConversationId == conversationId)
+        var messages = await reads.DirectMessages.AsNoTracking().Where(m => m.ConversationId == conversationId)
             .PageAsync(page, m => m.Id, DirectMessageDto.Projection, ct);
         return (messages, null);
     }

@@ -14,7 +14,7 @@ namespace Concord.Server.Features.Messages;
 /// Channel messages: the one code path for REST and the real-time <c>send-message</c> event. Order of a send:
 /// validate → permission → nonce replay → rate limit → insert → publish (after the commit).
 /// </summary>
-public sealed class MessageService(ConcordDbContext db, ServerAccess access, SnowflakeGenerator ids, MessageRateLimiter limiter,
+public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataServiceExtensions.Reads)] ConcordDbContext reads, ServerAccess access, SnowflakeGenerator ids, MessageRateLimiter limiter,
     IRealtimeEvents realtime, IValidator<SendMessageRequest> sendValidator, TimeProvider time)
 {
     private static readonly ApiError NotText = new(ErrorCode.BadRequest, "Voice channels have no messages.");
@@ -81,7 +81,8 @@ public sealed class MessageService(ConcordDbContext db, ServerAccess access, Sno
         var (channel, _, error) = await access.ChannelAsync(userId, channelId, ServerAction.View);
         if (error is not null) return (null, error);
         if (channel!.Type != ChannelType.Text) return (null, NotText);
-        var messages = await db.Messages.AsNoTracking().Where(m => m.ChannelId == channelId)
+        // The page comes from the read replica when there is one; the permission check above used the primary.
+        var messages = await reads.Messages.AsNoTracking().Where(m => m.ChannelId == channelId)
             .PageAsync(page, m => m.Id, MessageDto.Projection(channel.ServerId), ct);
         return (messages, null);
     }

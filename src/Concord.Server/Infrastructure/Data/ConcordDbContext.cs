@@ -45,6 +45,19 @@ public sealed class PostgresConcordDbContext(DbContextOptions<PostgresConcordDbC
         exception.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation };
 }
 
+/// <summary>
+/// Reads from a PostgreSQL streaming replica (<c>ConnectionStrings:PostgresReadReplica</c>): page reads that may lag
+/// the primary by a moment. Never migrated, never written.
+/// </summary>
+public sealed class PostgresReplicaConcordDbContext(DbContextOptions<PostgresReplicaConcordDbContext> options) : ConcordDbContext(options)
+{
+    public override bool IsUniqueViolation(DbUpdateException exception) => false;
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => throw ReadOnly();
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) => throw ReadOnly();
+    private static InvalidOperationException ReadOnly() => new("The read replica context is read-only.");
+}
+
 public sealed class SqliteConcordDbContext(DbContextOptions<SqliteConcordDbContext> options) : ConcordDbContext(options)
 {
     // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Concord.Server.Infrastructure.Data;
 
@@ -8,6 +9,13 @@ public static class DataServiceExtensions
     /// Registers <see cref="ConcordDbContext"/> on PostgreSQL when a connection string is configured,
     /// otherwise on an embedded SQLite file so a fresh clone runs with no servers.
     /// </summary>
+    /// <summary>
+    /// Key of the <see cref="ConcordDbContext"/> for read-heavy queries (message pages, conversation lists):
+    /// the PostgreSQL read replica when one is configured, otherwise the primary.
+    /// Authorization checks stay on the primary, so a kicked member is refused at once whatever the replica's lag.
+    /// </summary>
+    public const string Reads = "reads";
+
     public static WebApplicationBuilder AddConcordData(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
@@ -25,6 +33,16 @@ public static class DataServiceExtensions
                 .UseNpgsql(postgres, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
                 .UseSnakeCaseNamingConvention());
             builder.Services.AddScoped<ConcordDbContext>(sp => sp.GetRequiredService<PostgresConcordDbContext>());
+            var replica = builder.Configuration.GetConnectionString("PostgresReadReplica");
+            if (!string.IsNullOrWhiteSpace(replica))
+            {
+                builder.Services.AddDbContextPool<PostgresReplicaConcordDbContext>(o => o
+                    .UseNpgsql(replica)
+                    .UseSnakeCaseNamingConvention()
+                    .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+                builder.Services.AddKeyedScoped<ConcordDbContext>(Reads, (sp, _) => sp.GetRequiredService<PostgresReplicaConcordDbContext>());
+                builder.Services.AddHealthChecks().AddDbContextCheck<PostgresReplicaConcordDbContext>("database-replica", tags: ["ready"]);
+            }
         }
         else
         {
@@ -35,6 +53,7 @@ public static class DataServiceExtensions
             builder.Services.AddScoped<ConcordDbContext>(sp => sp.GetRequiredService<SqliteConcordDbContext>());
         }
 
+        builder.Services.TryAddKeyedScoped<ConcordDbContext>(Reads, (sp, _) => sp.GetRequiredService<ConcordDbContext>());
         builder.Services.AddHealthChecks().AddDbContextCheck<ConcordDbContext>("database", tags: ["ready"]);
         return builder;
     }
