@@ -1,5 +1,4 @@
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace Concord.SocketIO.EngineIO;
@@ -14,7 +13,7 @@ public sealed class EngineIOSocket
     private const int Open = 0, Closing = 1, Closed = 2;
 
     private readonly EngineIOServer _server;
-    private readonly Channel<OutboundItem> _outbound;
+    private readonly OutboundQueue _outbound;
     private readonly CancellationTokenSource _closed = new();
     private readonly TaskCompletionSource _closedTask = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _heartbeatLock = new();
@@ -35,18 +34,12 @@ public sealed class EngineIOSocket
         Id = id;
         Transport = transport;
         Request = request;
-        // SingleReader stays false: a misbehaving client can briefly have a poll and a WebSocket at once.
-        _outbound = Channel.CreateBounded<OutboundItem>(new BoundedChannelOptions(server.Options.OutboundQueueCapacity)
-        {
-            SingleReader = false,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-            // Asynchronous continuations on purpose: running the writer loop inline on the sender's
-            // thread (AllowSynchronousContinuations) was measured with tools/bench-socketio.sh and
-            // halved throughput in the 1 room × 1,000 broadcast (every frame flushed alone, one
-            // thread doing 1,000 sends) for no gain at 5 recipients per room.
-            AllowSynchronousContinuations = false,
-        });
+        // Multi-reader safe: a misbehaving client can briefly have a poll and a WebSocket at once. Its
+        // continuations are asynchronous on purpose: running the writer loop inline on the sender's thread
+        // (a Channel with AllowSynchronousContinuations) was measured with tools/bench-socketio.sh and
+        // halved throughput in the 1 room × 1,000 broadcast (every frame flushed alone, one thread doing
+        // 1,000 sends) for no gain at 5 recipients per room.
+        _outbound = new OutboundQueue(server.Options.OutboundQueueCapacity);
         _deadline = Environment.TickCount64 + (long)server.Options.PingInterval.TotalMilliseconds;
     }
 
@@ -64,7 +57,7 @@ public sealed class EngineIOSocket
     /// <summary>False once the session is closing or closed.</summary>
     public bool IsOpen => Volatile.Read(ref _state) == Open;
 
-    internal ChannelReader<OutboundItem> Outbound => _outbound.Reader;
+    internal OutboundQueue Outbound => _outbound;
     internal CancellationToken ClosedToken => _closed.Token;
     internal Task Completion => _closedTask.Task;
     internal string CloseReason => _closeReason;
@@ -97,7 +90,7 @@ public sealed class EngineIOSocket
     internal bool Enqueue(in OutboundItem item)
     {
         if (Volatile.Read(ref _state) != Open) return false;
-        if (_outbound.Writer.TryWrite(item)) return true;
+        if (_outbound.TryWrite(item)) return true;
         if (Volatile.Read(ref _state) != Open) return false;
         _server.Metrics.SlowClientDisconnected();
         _server.Logger.LogWarning("Engine.IO session {Sid} dropped: outbound queue full (slow client)", Id);
@@ -112,7 +105,7 @@ public sealed class EngineIOSocket
         // Deadline for the flush and the client's close reply; the heartbeat timer enforces it.
         TryChangeTimer(_server.Options.PingTimeout);
         // A full queue means the client is not reading: flushing would never finish.
-        if (!_outbound.Writer.TryWrite(OutboundItem.Close)) CloseNow(reason);
+        if (!_outbound.TryWrite(OutboundItem.Close)) CloseNow(reason);
     }
 
     /// <summary>Closes immediately; idempotent. The transports notice through <see cref="ClosedToken"/> or the completed queue.</summary>
@@ -120,7 +113,7 @@ public sealed class EngineIOSocket
     {
         if (Interlocked.Exchange(ref _state, Closed) == Closed) return;
         Volatile.Write(ref _deadline, long.MaxValue);
-        _outbound.Writer.TryComplete();
+        _outbound.TryComplete();
         _server.Remove(this);
         try { _closed.Cancel(); }
         catch (AggregateException ex) { _server.Logger.LogError(ex, "Close callback failed for {Sid}", Id); }
@@ -223,7 +216,7 @@ public sealed class EngineIOSocket
     {
         Upgrading = true;
         // Wakes a pending poll so the client can pause polling and send the upgrade packet.
-        _outbound.Writer.TryWrite(OutboundItem.Noop);
+        _outbound.TryWrite(OutboundItem.Noop);
     }
 
     internal void CompleteUpgrade()

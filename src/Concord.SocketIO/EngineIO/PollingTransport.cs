@@ -87,7 +87,7 @@ internal static class PollingTransport
         }
         // A completed queue means the session closed: tell the client. Otherwise an empty
         // answer only happens while upgrading, where a noop releases the client.
-        if (reader.Completion.IsCompleted) { Append(writer, "1"u8); return true; }
+        if (reader.IsFinished) { Append(writer, "1"u8); return true; }
         if (writer.WrittenCount == 0) Append(writer, "6"u8);
         return false;
     }

@@ -1,0 +1,159 @@
+using System.Threading.Tasks.Sources;
+
+namespace Concord.SocketIO.EngineIO;
+
+/// <summary>
+/// A session's bounded outbound queue: many producers, one writer at a time (the WebSocket writer
+/// loop or the pending poll). It replaces a bounded <c>Channel&lt;T&gt;</c>, which costs ~950 bytes per
+/// session (reader, writer, four pre-allocated async operations, three deques, a completion source);
+/// this is one object, one lock and a ring array that grows from four entries on demand.
+/// <para>
+/// The uncancelable wait (the WebSocket writer loop) reuses this object as its <see cref="IValueTaskSource{TResult}"/>;
+/// cancelable or concurrent waits (polling, an upgrade overlapping a poll) fall back to a
+/// <see cref="TaskCompletionSource{TResult}"/> each. Continuations always run asynchronously, so a
+/// producer never runs a writer inline.
+/// </para>
+/// </summary>
+internal sealed class OutboundQueue(int capacity) : IValueTaskSource<bool>
+{
+    private readonly Lock _lock = new();
+    private OutboundItem[] _items = [];
+    private int _head, _count;
+    private bool _completed;
+    private ManualResetValueTaskSourceCore<bool> _waiter = new() { RunContinuationsAsynchronously = true };
+    private bool _waiterInUse, _waiterArmed;
+    private List<TaskCompletionSource<bool>>? _others;
+
+    /// <summary>Queues an item; false when the queue is full or completed.</summary>
+    public bool TryWrite(in OutboundItem item)
+    {
+        bool signalWaiter;
+        List<TaskCompletionSource<bool>>? others;
+        lock (_lock)
+        {
+            if (_completed || _count == capacity) return false;
+            if (_count == _items.Length) Grow();
+            _items[(_head + _count) % _items.Length] = item;
+            _count++;
+            (signalWaiter, others) = TakeWaiters();
+        }
+        Signal(signalWaiter, others, true);
+        return true;
+    }
+
+    /// <summary>No more items; waiting readers see false once the queue is drained. False if already completed.</summary>
+    public bool TryComplete()
+    {
+        bool signalWaiter;
+        List<TaskCompletionSource<bool>>? others;
+        lock (_lock)
+        {
+            if (_completed) return false;
+            _completed = true;
+            (signalWaiter, others) = TakeWaiters();
+        }
+        // Waiters only exist while the queue is empty.
+        Signal(signalWaiter, others, false);
+        return true;
+    }
+
+    /// <summary>Completed and drained (a channel's completed <c>Completion</c>).</summary>
+    public bool IsFinished
+    {
+        get { lock (_lock) return _completed && _count == 0; }
+    }
+
+    public bool TryRead(out OutboundItem item)
+    {
+        lock (_lock)
+        {
+            if (_count == 0)
+            {
+                item = default;
+                return false;
+            }
+            item = _items[_head];
+            _items[_head] = default;
+            _head = (_head + 1) % _items.Length;
+            _count--;
+            return true;
+        }
+    }
+
+    public bool TryPeek(out OutboundItem item)
+    {
+        lock (_lock)
+        {
+            item = _count == 0 ? default : _items[_head];
+            return _count > 0;
+        }
+    }
+
+    /// <summary>True once an item is available, false once the queue is completed and drained.</summary>
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
+    {
+        TaskCompletionSource<bool> fallback;
+        lock (_lock)
+        {
+            if (_count > 0) return new ValueTask<bool>(true);
+            if (_completed) return new ValueTask<bool>(false);
+            if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<bool>(cancellationToken);
+            if (!cancellationToken.CanBeCanceled && !_waiterInUse)
+            {
+                _waiterInUse = _waiterArmed = true;
+                _waiter.Reset();
+                return new ValueTask<bool>(this, _waiter.Version);
+            }
+            fallback = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            (_others ??= []).Add(fallback);
+        }
+        if (cancellationToken.CanBeCanceled)
+        {
+            var registration = cancellationToken.UnsafeRegister(static (state, token) =>
+            {
+                var (queue, tcs) = ((OutboundQueue, TaskCompletionSource<bool>))state!;
+                lock (queue._lock) queue._others?.Remove(tcs);
+                tcs.TrySetCanceled(token);
+            }, (this, fallback));
+            fallback.Task.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), registration,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        return new ValueTask<bool>(fallback.Task);
+    }
+
+    private (bool SignalWaiter, List<TaskCompletionSource<bool>>? Others) TakeWaiters()
+    {
+        var signalWaiter = _waiterArmed;
+        _waiterArmed = false;
+        var others = _others;
+        _others = null;
+        return (signalWaiter, others);
+    }
+
+    private void Signal(bool signalWaiter, List<TaskCompletionSource<bool>>? others, bool result)
+    {
+        if (signalWaiter) _waiter.SetResult(result);
+        if (others is null) return;
+        foreach (var tcs in others) tcs.TrySetResult(result);
+    }
+
+    private void Grow()
+    {
+        var bigger = new OutboundItem[Math.Min(Math.Max(4, _items.Length * 2), capacity)];
+        for (var i = 0; i < _count; i++) bigger[i] = _items[(_head + i) % _items.Length];
+        _items = bigger;
+        _head = 0;
+    }
+
+    bool IValueTaskSource<bool>.GetResult(short token)
+    {
+        var result = _waiter.GetResult(token);
+        lock (_lock) _waiterInUse = false;
+        return result;
+    }
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _waiter.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _waiter.OnCompleted(continuation, state, token, flags);
+}
