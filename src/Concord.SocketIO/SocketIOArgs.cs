@@ -16,9 +16,24 @@ public sealed class SocketIOArgs : IReadOnlyList<JsonElement>
 
     internal SocketIOArgs(JsonElement array, int skip, IReadOnlyList<ReadOnlyMemory<byte>> attachments, JsonSerializerOptions json)
     {
-        _items = array.ValueKind == JsonValueKind.Array ? array.EnumerateArray().Skip(skip).ToArray() : [];
+        _items = array.ValueKind == JsonValueKind.Array ? Copy(array, skip) : [];
         _attachments = attachments;
         _json = json;
+    }
+
+    // An exact array, without LINQ's boxed enumerator, Skip iterator and growing buffers (once per event).
+    private static JsonElement[] Copy(JsonElement array, int skip)
+    {
+        var length = array.GetArrayLength() - skip;
+        if (length <= 0) return [];
+        var items = new JsonElement[length];
+        var index = -skip;
+        foreach (var item in array.EnumerateArray())
+        {
+            if (index >= 0) items[index] = item;
+            index++;
+        }
+        return items;
     }
 
     /// <summary>Number of arguments.</summary>
