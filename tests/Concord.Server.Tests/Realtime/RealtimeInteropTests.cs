@@ -16,7 +16,7 @@ public abstract class RealtimeInteropTests(Backend backend)
     }
 
     [Fact]
-    public async Task RateLimitedSendMessageAnswersOkFalseAndSavesNothing()
+    public async Task RateLimitedSendsAnswerOkFalseAndFullCallsRefuseNewcomers()
     {
         using var app = new RealtimeApp(backend, new Dictionary<string, string?>
         {
@@ -25,8 +25,12 @@ public abstract class RealtimeInteropTests(Backend backend)
             ["RateLimiting:Api:PermitLimit"] = "1000",
             ["RateLimiting:MessagesPerChannel:PermitLimit"] = "3",
             ["RateLimiting:MessagesPerChannel:Window"] = "00:05:00",
+            ["Calls:MaxParticipants"] = "2",
         });
-        await NodeScenarios.RunAsync("limits.test.mjs", new Dictionary<string, string> { ["CONCORD_URL"] = app.Url, ["CONCORD_MESSAGE_LIMIT"] = "3" });
+        await NodeScenarios.RunAsync("limits.test.mjs", new Dictionary<string, string>
+        {
+            ["CONCORD_URL"] = app.Url, ["CONCORD_MESSAGE_LIMIT"] = "3", ["CONCORD_CALL_LIMIT"] = "2",
+        });
     }
 }
 

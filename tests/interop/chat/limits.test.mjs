@@ -22,3 +22,24 @@ test("a rate-limited send-message answers ok:false and saves nothing", async () 
     a.close();
   }
 });
+
+test("a call refuses participants beyond Calls:MaxParticipants", async () => {
+  const limit = Number(process.env.CONCORD_CALL_LIMIT);
+  const users = [];
+  for (let i = 0; i <= limit; i++) users.push(await newUser(`caller${i}`));
+  const server = await serverWith(users[0], ...users.slice(1));
+  const sockets = [];
+  try {
+    for (const user of users) sockets.push(await connect(user));
+    for (let i = 0; i < limit; i++) assert.equal((await request(sockets[i], "join-call", { channelId: server.voiceChannelId })).ok, true);
+    const refused = await request(sockets[limit], "join-call", { channelId: server.voiceChannelId });
+    assert.equal(refused.ok, false);
+    assert.equal(refused.error.code, "conflict");
+
+    // A place frees up when someone leaves.
+    assert.equal((await request(sockets[0], "leave-call")).ok, true);
+    assert.equal((await request(sockets[limit], "join-call", { channelId: server.voiceChannelId })).ok, true);
+  } finally {
+    for (const s of sockets) s.close();
+  }
+});
