@@ -180,6 +180,12 @@ test("direct messages reach only the conversation's participants", async () => {
 
     const denied = await request(c, "send-direct-message", { conversationId: conversation.id, content: "let me in" });
     assert.equal(denied.error.code, "not_found");
+
+    // A DM call: participants only.
+    assert.deepEqual(await request(a, "join-call", { conversationId: conversation.id }), { ok: true, participants: [] });
+    const joined = await request(b, "join-call", { conversationId: conversation.id });
+    assert.deepEqual(joined.participants, [{ userId: alice.id, socketId: a.id }]);
+    assert.equal((await request(c, "join-call", { conversationId: conversation.id })).error.code, "not_found");
   } finally {
     a.close();
     b.close();
