@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Concord.SocketIO.Adapters;
 
 namespace Concord.SocketIO;
@@ -10,11 +9,12 @@ namespace Concord.SocketIO;
 public sealed class BroadcastOperator
 {
     private readonly SocketIONamespace _nsp;
-    private readonly ImmutableHashSet<string> _rooms;
-    private readonly ImmutableHashSet<string> _except;
+    private readonly RoomSet _rooms;
+    private readonly RoomSet _except;
     private readonly bool _local;
+    private BroadcastOptions? _options;
 
-    internal BroadcastOperator(SocketIONamespace nsp, ImmutableHashSet<string> rooms, ImmutableHashSet<string> except, bool local)
+    internal BroadcastOperator(SocketIONamespace nsp, RoomSet rooms, RoomSet except, bool local)
     {
         _nsp = nsp;
         _rooms = rooms;
@@ -22,8 +22,8 @@ public sealed class BroadcastOperator
         _local = local;
     }
 
-    internal static BroadcastOperator All(SocketIONamespace nsp) =>
-        new(nsp, ImmutableHashSet.Create<string>(StringComparer.Ordinal), ImmutableHashSet.Create<string>(StringComparer.Ordinal), false);
+    /// <summary>Every socket of the namespace (one shared instance per namespace: operators are immutable).</summary>
+    internal static BroadcastOperator All(SocketIONamespace nsp) => nsp.AllSockets;
 
     /// <summary>Also targets the sockets in <paramref name="rooms"/>.</summary>
     public BroadcastOperator To(params IEnumerable<string> rooms) => new(_nsp, _rooms.Union(rooms), _except, _local);
@@ -37,7 +37,8 @@ public sealed class BroadcastOperator
     /// <summary>Limits the operation to this node (a multi-node adapter does not forward it).</summary>
     public BroadcastOperator Local => new(_nsp, _rooms, _except, true);
 
-    private BroadcastOptions Options => new(_rooms, _except, _local);
+    // Built once per operator (an operator is immutable), not once per call.
+    private BroadcastOptions Options => _options ??= new(_rooms, _except, _local);
 
     /// <summary>Emits an event to the targeted sockets; it is encoded once for all of them.</summary>
     public Task Emit(string eventName, params object?[] args)

@@ -23,7 +23,11 @@ public sealed class SocketIONamespace
         Server = server;
         Name = name;
         Adapter = server.Options.AdapterFactory(this, services);
+        AllSockets = new BroadcastOperator(this, RoomSet.Empty, RoomSet.Empty, false);
     }
+
+    /// <summary>The operator targeting every socket; <c>To</c>/<c>Except</c> start from it.</summary>
+    internal BroadcastOperator AllSockets { get; }
 
     /// <summary>The namespace name, e.g. "/" or "/admin".</summary>
     public string Name { get; }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Concord.SocketIO.Adapters;
 
 /// <summary>
@@ -64,32 +66,78 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     /// <summary>Ids of the local sockets an operation targets; computed under the lock, used after it.</summary>
     protected List<string> LocalTargets(BroadcastOptions options)
     {
-        var targets = new List<string>();
+        var targets = RentTargets(options, out var count);
+        var list = new List<string>(count);
+        for (var i = 0; i < count; i++) list.Add(targets[i]);
+        ReturnTargets(targets, count);
+        return list;
+    }
+
+    /// <summary>
+    /// The ids an operation targets, in an array rented from the shared pool (no list per broadcast): filled
+    /// under the lock, used after it. Neither the lock nor a per-thread buffer may span the sends: a send may
+    /// drop a slow client, whose disconnect handlers may leave rooms and broadcast again on this thread.
+    /// Give it back with <see cref="ReturnTargets"/>.
+    /// </summary>
+    private string[] RentTargets(BroadcastOptions options, out int count)
+    {
+        string[] items = [];
+        count = 0;
         lock (_lock)
         {
             HashSet<string>? excluded = null;
-            foreach (var room in options.Except)
+            if (options.Except.Count > 0)
             {
-                if (_rooms.TryGetValue(room, out var members)) (excluded ??= new(StringComparer.Ordinal)).UnionWith(members);
+                foreach (var room in options.Except)
+                {
+                    if (_rooms.TryGetValue(room, out var members)) (excluded ??= new(StringComparer.Ordinal)).UnionWith(members);
+                }
             }
             if (options.Rooms.Count == 0)
             {
+                Reserve(ref items, count, _sids.Count);
                 foreach (var sid in _sids.Keys)
-                    if (excluded is null || !excluded.Contains(sid)) targets.Add(sid);
-                return targets;
+                    if (excluded is null || !excluded.Contains(sid)) items[count++] = sid;
+                return items;
+            }
+            if (options.Rooms is RoomSet { Count: 1 } single)
+            {
+                // io.To(room).Emit(…): one room, so no duplicate check and no enumerator object for the rooms.
+                if (!_rooms.TryGetValue(single.Items[0], out var members)) return items;
+                Reserve(ref items, count, members.Count);
+                foreach (var sid in members)
+                    if (excluded is null || !excluded.Contains(sid)) items[count++] = sid;
+                return items;
             }
             var seen = options.Rooms.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
             foreach (var room in options.Rooms)
             {
                 if (!_rooms.TryGetValue(room, out var members)) continue;
+                Reserve(ref items, count, members.Count);
                 foreach (var sid in members)
                 {
                     if (excluded?.Contains(sid) == true || seen?.Add(sid) == false) continue;
-                    targets.Add(sid);
+                    items[count++] = sid;
                 }
             }
         }
-        return targets;
+        return items;
+    }
+
+    private static void Reserve(ref string[] items, int count, int more)
+    {
+        if (count + more <= items.Length) return;
+        var bigger = ArrayPool<string>.Shared.Rent(count + more);
+        Array.Copy(items, bigger, count);
+        ReturnTargets(items, count);
+        items = bigger;
+    }
+
+    private static void ReturnTargets(string[] items, int count)
+    {
+        if (items.Length == 0) return;
+        Array.Clear(items, 0, count);
+        ArrayPool<string>.Shared.Return(items);
     }
 
     /// <inheritdoc />
@@ -103,11 +151,15 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     /// <summary>Delivers to this node's targeted sockets, encoding once and only if anyone is targeted.</summary>
     protected void BroadcastLocal(BroadcastPacket packet, BroadcastOptions options)
     {
-        var targets = LocalTargets(options);
-        if (targets.Count == 0) return;
-        var encoded = packet.Encode();
-        foreach (var sid in targets)
-            if (Namespace.TryGetSocket(sid, out var socket)) socket.Send(encoded);
+        var targets = RentTargets(options, out var count);
+        if (count == 0) return;
+        try
+        {
+            var encoded = packet.Encode();
+            for (var i = 0; i < count; i++)
+                if (Namespace.TryGetSocket(targets[i], out var socket)) socket.Send(encoded);
+        }
+        finally { ReturnTargets(targets, count); }
     }
 
     /// <summary>Delivers bytes encoded elsewhere (e.g. received from another node) to this node's targeted sockets.</summary>
@@ -119,8 +171,13 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     /// </summary>
     protected void BroadcastLocal(Protocol.EncodedPacket encoded, BroadcastOptions options, string? offset)
     {
-        foreach (var sid in LocalTargets(options))
-            if (Namespace.TryGetSocket(sid, out var socket)) socket.SendBroadcast(encoded, offset);
+        var targets = RentTargets(options, out var count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+                if (Namespace.TryGetSocket(targets[i], out var socket)) socket.SendBroadcast(encoded, offset);
+        }
+        finally { ReturnTargets(targets, count); }
     }
 
     /// <inheritdoc />
