@@ -24,8 +24,12 @@ public sealed partial class SocketIOSocket
     ];
 
     private readonly SocketIOClient _client;
-    private readonly ConcurrentDictionary<string, ImmutableArray<Func<SocketIOEvent, Task>>> _handlers = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<SocketIOArgs>> _pendingAcks = new();
+    // Copy-on-write (registration is rare, lookup is per event): a socket costs one array reference here
+    // rather than a ConcurrentDictionary, and an event's name is matched as UTF-8 in the received JSON,
+    // so dispatch allocates no name string.
+    private HandlerEntry[] _handlers = [];
+    // Created by the first EmitWithAckAsync; most sockets never wait for an acknowledgement.
+    private ConcurrentDictionary<long, TaskCompletionSource<SocketIOArgs>>? _pendingAcks;
     private ImmutableArray<Action<string>> _onDisconnecting = [];
     private ImmutableArray<Action<string>> _onDisconnect = [];
     private long _nextAckId = -1;
@@ -76,8 +80,14 @@ public sealed partial class SocketIOSocket
     /// <summary>Registers a handler for an event; several handlers may share a name.</summary>
     public SocketIOSocket On(string eventName, Func<SocketIOEvent, Task> handler)
     {
-        _handlers.AddOrUpdate(eventName, static (_, h) => [h], static (_, list, h) => list.Add(h), handler);
-        return this;
+        ArgumentNullException.ThrowIfNull(eventName);
+        ArgumentNullException.ThrowIfNull(handler);
+        while (true)
+        {
+            var current = Volatile.Read(ref _handlers);
+            var updated = HandlerEntry.With(current, eventName, handler);
+            if (Interlocked.CompareExchange(ref _handlers, updated, current) == current) return this;
+        }
     }
 
     /// <summary>Registers a synchronous handler for an event.</summary>
@@ -114,7 +124,10 @@ public sealed partial class SocketIOSocket
         ThrowIfReserved(eventName);
         var id = Interlocked.Increment(ref _nextAckId);
         var pending = new TaskCompletionSource<SocketIOArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pendingAcks[id] = pending;
+        var pendingAcks = Volatile.Read(ref _pendingAcks)
+            ?? Interlocked.CompareExchange(ref _pendingAcks, new(), null)
+            ?? _pendingAcks;
+        pendingAcks[id] = pending;
         try
         {
             if (!Connected || !Send(PacketEncoder.Event(Namespace.Name, eventName, args, id, Namespace.Server.Json)))
@@ -122,7 +135,7 @@ public sealed partial class SocketIOSocket
             return await pending.Task.WaitAsync(timeout);
         }
         catch (TimeoutException) { throw new TimeoutException("operation has timed out"); }
-        finally { _pendingAcks.TryRemove(id, out _); }
+        finally { pendingAcks.TryRemove(id, out _); }
     }
 
     /// <summary>Joins a room.</summary>
@@ -211,7 +224,7 @@ public sealed partial class SocketIOSocket
                 OnEvent(packet);
                 break;
             case PacketType.Ack or PacketType.BinaryAck:
-                if (packet.Id is { } id && _pendingAcks.TryRemove(id, out var pending))
+                if (packet.Id is { } id && Volatile.Read(ref _pendingAcks) is { } pendingAcks && pendingAcks.TryRemove(id, out var pending))
                     pending.TrySetResult(new SocketIOArgs(packet.Data!.Value, 0, packet.Attachments, Namespace.Server.Json));
                 break;
             case PacketType.Disconnect:
@@ -224,8 +237,9 @@ public sealed partial class SocketIOSocket
     {
         var data = packet.Data!.Value;
         var first = data[0];
-        var name = first.ValueKind == JsonValueKind.String ? first.GetString()! : first.GetRawText();
-        if (!_handlers.TryGetValue(name, out var handlers)) return;
+        if (HandlerEntry.Find(Volatile.Read(ref _handlers), first) is not { } entry) return;
+        var name = entry.Name;
+        var handlers = entry.Handlers;
         var args = new SocketIOArgs(data, 1, packet.Attachments, Namespace.Server.Json);
         var e = new SocketIOEvent(this, name, args, packet.Id);
         foreach (var handler in handlers) Invoke(handler, e);
@@ -257,7 +271,8 @@ public sealed partial class SocketIOSocket
         Namespace.Adapter.DelAll(Id);
         Namespace.Remove(this);
         _client.Remove(this);
-        foreach (var pending in _pendingAcks.Values) pending.TrySetException(new IOException($"Socket disconnected: {reason}"));
+        if (Volatile.Read(ref _pendingAcks) is { } pendingAcks)
+            foreach (var pending in pendingAcks.Values) pending.TrySetException(new IOException($"Socket disconnected: {reason}"));
         Notify(_onDisconnect, reason);
     }
 
@@ -279,6 +294,43 @@ public sealed partial class SocketIOSocket
         {
             try { handler(reason); }
             catch (Exception ex) { LogHandlerFailed(Namespace.Server.Logger, ex, "disconnect", Id); }
+        }
+    }
+
+    /// <summary>The handlers of one event name, with the name's UTF-8 bytes for matching received JSON in place.</summary>
+    private sealed class HandlerEntry(string name, ImmutableArray<Func<SocketIOEvent, Task>> handlers)
+    {
+        public string Name { get; } = name;
+        public byte[] Utf8Name { get; } = System.Text.Encoding.UTF8.GetBytes(name);
+        public ImmutableArray<Func<SocketIOEvent, Task>> Handlers { get; } = handlers;
+
+        public static HandlerEntry[] With(HandlerEntry[] entries, string name, Func<SocketIOEvent, Task> handler)
+        {
+            for (var i = 0; i < entries.Length; i++)
+            {
+                if (!string.Equals(entries[i].Name, name, StringComparison.Ordinal)) continue;
+                var copy = (HandlerEntry[])entries.Clone();
+                copy[i] = new HandlerEntry(name, entries[i].Handlers.Add(handler));
+                return copy;
+            }
+            return [.. entries, new HandlerEntry(name, [handler])];
+        }
+
+        /// <summary>The entry for an event's name element (a string, or a number as the JS server allows).</summary>
+        public static HandlerEntry? Find(HandlerEntry[] entries, JsonElement name)
+        {
+            if (entries.Length == 0) return null;
+            if (name.ValueKind == JsonValueKind.String)
+            {
+                // ValueEquals on UTF-8 compares the raw bytes when the JSON string has no escapes (unescaping otherwise).
+                foreach (var entry in entries)
+                    if (name.ValueEquals(entry.Utf8Name)) return entry;
+                return null;
+            }
+            var text = name.GetRawText();
+            foreach (var entry in entries)
+                if (string.Equals(entry.Name, text, StringComparison.Ordinal)) return entry;
+            return null;
         }
     }
 

@@ -10,5 +10,10 @@ internal sealed class IncomingPacket(PacketType type, string nsp, long? id, Json
     public long? Id { get; } = id;
     public JsonElement? Data { get; } = data;
     public int AttachmentCount { get; } = attachmentCount;
-    public List<ReadOnlyMemory<byte>> Attachments { get; } = new(attachmentCount);
+    // No list for the usual packet without binary attachments.
+    private readonly List<ReadOnlyMemory<byte>>? _attachments = attachmentCount == 0 ? null : new(attachmentCount);
+
+    public IReadOnlyList<ReadOnlyMemory<byte>> Attachments => (IReadOnlyList<ReadOnlyMemory<byte>>?)_attachments ?? [];
+
+    public void AddAttachment(ReadOnlyMemory<byte> attachment) => _attachments!.Add(attachment);
 }

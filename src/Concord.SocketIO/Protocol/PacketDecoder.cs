@@ -24,7 +24,7 @@ internal sealed class PacketDecoder
         if (message.IsBinary)
         {
             if (_pending is null) throw new ProtocolException("got binary data when not reconstructing a packet");
-            _pending.Attachments.Add(message.Data.ToArray());
+            _pending.AddAttachment(message.Data.ToArray());
             if (_pending.Attachments.Count < _pending.AttachmentCount) return null;
             var complete = _pending;
             _pending = null;
