@@ -50,7 +50,8 @@ internal sealed class SocketIOClient
         }
         SocketIOSocket? socket;
         lock (_lock) _sockets.TryGetValue(packet.Namespace, out socket);
-        socket?.OnPacket(packet);
+        if (socket is null) packet.Release();
+        else socket.OnPacket(packet);
     }
 
     private async Task ConnectAsync(IncomingPacket packet)

@@ -236,25 +236,51 @@ public sealed partial class SocketIOSocket
     private void OnEvent(IncomingPacket packet)
     {
         var data = packet.Data!.Value;
-        var first = data[0];
-        if (HandlerEntry.Find(Volatile.Read(ref _handlers), first) is not { } entry) return;
-        var name = entry.Name;
-        var handlers = entry.Handlers;
+        if (HandlerEntry.Find(Volatile.Read(ref _handlers), data[0]) is not { } entry)
+        {
+            packet.Release();
+            return;
+        }
         var args = new SocketIOArgs(data, 1, packet.Attachments, Namespace.Server.Json);
-        var e = new SocketIOEvent(this, name, args, packet.Id);
-        foreach (var handler in handlers) Invoke(handler, e);
+        var e = new SocketIOEvent(this, entry.Name, args, packet.Id);
+        var handlers = entry.Handlers;
+        // The event's JSON is pooled: it goes back once every handler has finished (its task, not just its
+        // synchronous part), so handlers read their arguments across awaits; keeping one longer needs Clone().
+        if (handlers.Length == 1)
+        {
+            if (Invoke(handlers[0], e) is { } running) _ = ReleaseAfterAsync(running, packet);
+            else packet.Release();
+            return;
+        }
+        List<Task>? pending = null;
+        foreach (var handler in handlers)
+            if (Invoke(handler, e) is { } running) (pending ??= []).Add(running);
+        if (pending is null) packet.Release();
+        else _ = ReleaseAfterAsync(Task.WhenAll(pending), packet);
     }
 
-    private void Invoke(Func<SocketIOEvent, Task> handler, SocketIOEvent e)
+    /// <summary>Runs a handler; null once it has finished, else a task that completes (never faults) when it does.</summary>
+    private Task? Invoke(Func<SocketIOEvent, Task> handler, SocketIOEvent e)
     {
         Task task;
         try { task = handler(e); }
         catch (Exception ex)
         {
             LogHandlerFailed(Namespace.Server.Logger, ex, e.Name, Id);
-            return;
+            return null;
         }
-        if (!task.IsCompletedSuccessfully) _ = ObserveAsync(task, e.Name);
+        if (task.IsCompleted)
+        {
+            if (!task.IsCompletedSuccessfully) _ = ObserveAsync(task, e.Name);
+            return null;
+        }
+        return ObserveAsync(task, e.Name);
+    }
+
+    private static async Task ReleaseAfterAsync(Task running, IncomingPacket packet)
+    {
+        try { await running.ConfigureAwait(false); }
+        finally { packet.Release(); }
     }
 
     private async Task ObserveAsync(Task task, string eventName)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace Concord.SocketIO.Protocol;
@@ -5,6 +6,20 @@ namespace Concord.SocketIO.Protocol;
 /// <summary>A decoded client packet; binary attachments already collected.</summary>
 internal sealed class IncomingPacket(PacketType type, string nsp, long? id, JsonElement? data, int attachmentCount)
 {
+    private JsonDocument? _document;
+    private byte[]? _json;
+
+    /// <summary>
+    /// An event whose <see cref="Data"/> lives in a pooled document (the JSON copied once into a rented
+    /// buffer, the parse metadata rented too) rather than in a private clone; <see cref="Release"/> gives both back.
+    /// </summary>
+    public IncomingPacket(PacketType type, string nsp, long? id, JsonDocument document, byte[] json, int attachmentCount)
+        : this(type, nsp, id, document.RootElement, attachmentCount)
+    {
+        _document = document;
+        _json = json;
+    }
+
     public PacketType Type { get; } = type;
     public string Namespace { get; } = nsp;
     public long? Id { get; } = id;
@@ -16,4 +31,14 @@ internal sealed class IncomingPacket(PacketType type, string nsp, long? id, Json
     public IReadOnlyList<ReadOnlyMemory<byte>> Attachments => (IReadOnlyList<ReadOnlyMemory<byte>>?)_attachments ?? [];
 
     public void AddAttachment(ReadOnlyMemory<byte> attachment) => _attachments!.Add(attachment);
+
+    /// <summary>Returns a pooled document's buffers; its elements throw <see cref="ObjectDisposedException"/> after.</summary>
+    public void Release()
+    {
+        var document = Interlocked.Exchange(ref _document, null);
+        if (document is null) return;
+        document.Dispose();
+        ArrayPool<byte>.Shared.Return(_json!);
+        _json = null;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Concord.SocketIO.EngineIO;
@@ -28,7 +29,11 @@ internal sealed class PacketDecoder
             if (_pending.Attachments.Count < _pending.AttachmentCount) return null;
             var complete = _pending;
             _pending = null;
-            if (complete.Data is { } data) ValidatePlaceholders(data, complete.AttachmentCount);
+            if (complete.Data is { } data)
+            {
+                try { ValidatePlaceholders(data, complete.AttachmentCount); }
+                catch { complete.Release(); throw; }
+            }
             return complete;
         }
         if (_pending is not null) throw new ProtocolException("got plaintext data when reconstructing a packet");
@@ -75,6 +80,8 @@ internal sealed class PacketDecoder
             i += digits;
         }
 
+        if (i < s.Length && type is PacketType.Event or PacketType.BinaryEvent) return DecodeEvent(type, nsp, id, s[i..], attachments);
+
         JsonElement? data = null;
         if (i < s.Length)
         {
@@ -86,6 +93,28 @@ internal sealed class PacketDecoder
             throw new ProtocolException("invalid payload");
         }
         return new IncomingPacket(type, nsp, id, data, attachments);
+    }
+
+    // An event's arguments are read by its handlers only (their contract: while they run), so they are parsed
+    // into a pooled document released when the handlers finish, instead of a private copy per event.
+    private static IncomingPacket DecodeEvent(PacketType type, string nsp, long? id, ReadOnlySpan<byte> json, int attachments)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(json.Length);
+        json.CopyTo(buffer);
+        JsonDocument document;
+        try { document = JsonDocument.Parse(buffer.AsMemory(0, json.Length)); }
+        catch (JsonException)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw new ProtocolException("invalid JSON");
+        }
+        var packet = new IncomingPacket(type, nsp, id, document, buffer, attachments);
+        if (!IsPayloadValid(type, document.RootElement))
+        {
+            packet.Release();
+            throw new ProtocolException("invalid payload");
+        }
+        return packet;
     }
 
     private static JsonElement ParseJson(ReadOnlySpan<byte> json)
