@@ -19,11 +19,11 @@ internal sealed class CallEvents(IServiceScopeFactory scopes, RoomEvents rooms, 
 
     public void Register(SocketIOSocket socket, SocketUser user)
     {
-        socket.On("join-call", e => JoinCall(e, user));
-        socket.On("leave-call", e => { LeaveCall(e.Socket, user); e.Ack(Ack.Ok()); });
-        socket.On("offer", e => Relay(e, user, "offer", "sdp"));
-        socket.On("answer", e => Relay(e, user, "answer", "sdp"));
-        socket.On("ice-candidate", e => Relay(e, user, "ice-candidate", "candidate"));
+        socket.OnEvent(user, "join-call", e => JoinCall(e, user));
+        socket.OnEvent(user, "leave-call", e => { LeaveCall(e.Socket, user); e.Ack(Ack.Ok()); return Task.CompletedTask; });
+        socket.OnEvent(user, "offer", e => Relay(e, user, "offer", "sdp"));
+        socket.OnEvent(user, "answer", e => Relay(e, user, "answer", "sdp"));
+        socket.OnEvent(user, "ice-candidate", e => Relay(e, user, "ice-candidate", "candidate"));
         socket.OnDisconnecting(_ => LeaveCall(socket, user));
     }
 

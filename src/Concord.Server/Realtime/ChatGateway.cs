@@ -7,6 +7,8 @@ namespace Concord.Server.Realtime;
 /// put each socket in its user's room, then register the events of each area.
 /// </summary>
 internal sealed class ChatGateway(
+    RealtimeOptions options,
+    TimeProvider time,
     GatewayAuthentication auth,
     RoomEvents rooms,
     TypingEvents typing,
@@ -20,6 +22,8 @@ internal sealed class ChatGateway(
         nsp.OnConnection(async socket =>
         {
             var user = (SocketUser)socket.Data!;
+            // Also after a recovery, whose restored data carries no budget.
+            user.Budget ??= new EventBudget(options.EventsPerWindow, options.EventWindow, time);
             socket.Join(Rooms.User(user.UserId));
             rooms.Register(socket, user);
             typing.Register(socket, user);

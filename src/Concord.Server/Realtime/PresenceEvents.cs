@@ -14,7 +14,7 @@ internal sealed class PresenceEvents(IServiceScopeFactory scopes, IPresenceStore
 {
     public async Task ConnectedAsync(SocketIOSocket socket, SocketUser user)
     {
-        socket.On("set-status", e => SetStatus(e, user));
+        socket.OnEvent(user, "set-status", e => SetStatus(e, user));
         socket.OnDisconnect(reason => { _ = DisconnectedAsync(socket.Id, user); });
         var (before, after) = await presence.SetAsync(user.UserId, socket.Id, PresenceStatus.Online);
         if (before != after) await BroadcastAsync(user.UserId, after);

@@ -18,6 +18,10 @@ public sealed class RealtimeOptions
     /// </summary>
     public TimeSpan RecoveryWindow { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Client events one socket may send per <see cref="EventWindow"/> (typing, joins, signaling, sends…).</summary>
+    public int EventsPerWindow { get; set; } = 60;
+    public TimeSpan EventWindow { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Largest accepted Socket.IO message.</summary>
     public int MaxHttpBufferSize { get; set; } = 1_000_000;
 }

@@ -14,11 +14,11 @@ internal sealed class RoomEvents(IServiceScopeFactory scopes)
 {
     public void Register(SocketIOSocket socket, SocketUser user)
     {
-        socket.On("join-servers", e => JoinServers(e, user));
-        socket.On("join-channel", e => JoinChannel(e, user));
-        socket.On("leave-channel", e => Leave(e, e.Payload<ChannelRef>() is { } p ? Rooms.Channel(p.ChannelId) : null));
-        socket.On("join-conversation", e => JoinConversation(e, user));
-        socket.On("leave-conversation", e => Leave(e, e.Payload<ConversationRef>() is { } p ? Rooms.Conversation(p.ConversationId) : null));
+        socket.OnEvent(user, "join-servers", e => JoinServers(e, user));
+        socket.OnEvent(user, "join-channel", e => JoinChannel(e, user));
+        socket.OnEvent(user, "leave-channel", e => Leave(e, e.Payload<ChannelRef>() is { } p ? Rooms.Channel(p.ChannelId) : null));
+        socket.OnEvent(user, "join-conversation", e => JoinConversation(e, user));
+        socket.OnEvent(user, "leave-conversation", e => Leave(e, e.Payload<ConversationRef>() is { } p ? Rooms.Conversation(p.ConversationId) : null));
     }
 
     private async Task JoinServers(SocketIOEvent e, SocketUser user)

@@ -15,8 +15,8 @@ internal sealed class SendEvents(IServiceScopeFactory scopes, TypingTracker typi
 {
     public void Register(SocketIOSocket socket, SocketUser user)
     {
-        socket.On("send-message", e => SendMessage(e, user));
-        socket.On("send-direct-message", e => SendDirectMessage(e, user));
+        socket.OnEvent(user, "send-message", e => SendMessage(e, user));
+        socket.OnEvent(user, "send-direct-message", e => SendDirectMessage(e, user));
     }
 
     private async Task SendMessage(SocketIOEvent e, SocketUser user)

@@ -8,6 +8,9 @@ public sealed class SocketUser(long userId, string username)
     /// <summary>The call room this socket is in, or null.</summary>
     public string? CallRoom { get; set; }
     public PresenceStatus Status { get; set; } = PresenceStatus.Online;
+    /// <summary>This socket's event budget; node-local, so it does not travel with the socket's data.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public EventBudget? Budget { get; set; }
 }
 
 public enum PresenceStatus

@@ -11,8 +11,8 @@ internal sealed class TypingEvents(IServiceScopeFactory scopes, TypingTracker ty
 {
     public void Register(SocketIOSocket socket, SocketUser user)
     {
-        socket.On("typing-start", e => Handle(e, user, start: true));
-        socket.On("typing-stop", e => Handle(e, user, start: false));
+        socket.OnEvent(user, "typing-start", e => Handle(e, user, start: true));
+        socket.OnEvent(user, "typing-stop", e => Handle(e, user, start: false));
     }
 
     private async Task Handle(SocketIOEvent e, SocketUser user, bool start)

@@ -16,7 +16,7 @@ public abstract class RealtimeInteropTests(Backend backend)
     }
 
     [Fact]
-    public async Task RateLimitedSendsAnswerOkFalseAndFullCallsRefuseNewcomers()
+    public async Task RateLimitedSendsAndEventFloodsAnswerOkFalseAndFullCallsRefuseNewcomers()
     {
         using var app = new RealtimeApp(backend, new Dictionary<string, string?>
         {
@@ -26,10 +26,12 @@ public abstract class RealtimeInteropTests(Backend backend)
             ["RateLimiting:MessagesPerChannel:PermitLimit"] = "3",
             ["RateLimiting:MessagesPerChannel:Window"] = "00:05:00",
             ["Calls:MaxParticipants"] = "2",
+            ["Realtime:EventsPerWindow"] = "8",
+            ["Realtime:EventWindow"] = "00:05:00",
         });
         await NodeScenarios.RunAsync("limits.test.mjs", new Dictionary<string, string>
         {
-            ["CONCORD_URL"] = app.Url, ["CONCORD_MESSAGE_LIMIT"] = "3", ["CONCORD_CALL_LIMIT"] = "2",
+            ["CONCORD_URL"] = app.Url, ["CONCORD_MESSAGE_LIMIT"] = "3", ["CONCORD_CALL_LIMIT"] = "2", ["CONCORD_EVENT_BUDGET"] = "8",
         });
     }
 }

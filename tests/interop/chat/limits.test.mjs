@@ -43,3 +43,29 @@ test("a call refuses participants beyond Calls:MaxParticipants", async () => {
     for (const s of sockets) s.close();
   }
 });
+
+test("one socket's event flood is refused before it reaches anyone", async () => {
+  const budget = Number(process.env.CONCORD_EVENT_BUDGET);
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const server = await serverWith(alice, bob);
+  const a = await connect(alice);
+  const b = await connect(bob);
+  try {
+    await joinChannel(b, server.textChannelId);
+    await joinChannel(a, server.textChannelId); // 1 of alice's budget
+    const seen = [];
+    b.on("typing-start", (p) => seen.push(p));
+    for (let i = 1; i < budget; i++) assert.equal((await request(a, "typing-start", { channelId: server.textChannelId })).ok, true);
+    const refused = await request(a, "typing-start", { channelId: server.textChannelId });
+    assert.equal(refused.ok, false);
+    assert.equal(refused.error.code, "rate_limited");
+    await request(b, "join-servers"); // fence: everything sent to bob before this has arrived
+    assert.equal(seen.length, budget - 1);
+    // The budget is per socket: bob's own events still pass.
+    assert.equal((await request(b, "typing-start", { channelId: server.textChannelId })).ok, true);
+  } finally {
+    a.close();
+    b.close();
+  }
+});
