@@ -89,5 +89,17 @@ for f in "$tmp"/results/*.trx; do
   ne=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$line")
   passed=$((passed + ${p:-0})); failed=$((failed + ${fl:-0})); skipped=$((skipped + ${ne:-0}))
 done
+# Failures again at the very end, so a log cut to its tail still names them and says why.
+if [ "$failed" -gt 0 ]; then
+  echo "== failed tests"
+  awk '
+    /<UnitTestResult / { name = ""; if ($0 ~ /outcome="Failed"/) { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); print "-- " name } }
+    name != "" && /<Message>/ { inmsg = 1; n = 0 }
+    name != "" && /<StackTrace>/ { instack = 1; n = 0 }
+    inmsg || instack { if (n++ < (inmsg ? 30 : 12)) print "   " $0 }
+    /<\/Message>/ { inmsg = 0 } /<\/StackTrace>/ { instack = 0 }
+    /<\/UnitTestResult>/ { name = "" }
+  ' "$tmp"/results/*.trx | sed -e 's/&quot;/"/g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e "s/&apos;/'/g" -e 's/&amp;/\&/g' | cut -c1-400
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
