@@ -98,7 +98,7 @@ public sealed class RedisAdapterTests : IAsyncLifetime
         await silent.GetSubscriber().SubscribeAsync(RedisChannel.Literal($"{_nodes.Prefix}#/timeouts#"), (_, _) => { });
         // Redis counts subscribers per connection, so the asking node needs a connection of its own.
         await using var asking = await TestRedis.ConnectAsync();
-        var impatient = new RedisAdapter(nsp, asking, new RedisAdapterOptions { ChannelPrefix = _nodes.Prefix, RequestsTimeout = TimeSpan.FromMilliseconds(300) });
+        var impatient = new RedisAdapter(nsp, asking, new RedisAdapterOptions { ChannelPrefix = _nodes.Prefix, RequestsTimeout = TimeSpan.FromSeconds(2) });
         await impatient.Subscribed;
 
         var error = await Assert.ThrowsAsync<TimeoutException>(() => impatient.FetchSocketsAsync(new(new HashSet<string>(), new HashSet<string>(), false)));
