@@ -13,6 +13,9 @@ public interface IRealtimeEvents
 
     /// <summary>Empties a room on every node (server or channel deleted).</summary>
     ValueTask CloseRoomAsync(string room);
+
+    /// <summary>The user's message in <paramref name="room"/> ends their typing indicator there (call after publishing it).</summary>
+    void EndTyping(long userId, string room);
 }
 
 /// <summary>Room names in one place: the gateway and the publishers must agree on them.</summary>

@@ -3,7 +3,7 @@ using Concord.SocketIO;
 namespace Concord.Server.Realtime;
 
 /// <summary>REST writes reach sockets through the Socket.IO server; with the Redis adapter, on every node.</summary>
-internal sealed class SocketIORealtimeEvents(SocketIOServer io) : IRealtimeEvents
+internal sealed class SocketIORealtimeEvents(SocketIOServer io, TypingTracker typing) : IRealtimeEvents
 {
     public ValueTask PublishAsync(string room, string eventName, object payload) =>
         new(io.To(room).Emit(eventName, payload));
@@ -13,4 +13,6 @@ internal sealed class SocketIORealtimeEvents(SocketIOServer io) : IRealtimeEvent
 
     public ValueTask CloseRoomAsync(string room) =>
         new(io.In(room).SocketsLeave(room));
+
+    public void EndTyping(long userId, string room) => typing.Stop(userId, room);
 }

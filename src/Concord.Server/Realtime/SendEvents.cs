@@ -9,9 +9,9 @@ public sealed record SendDirectMessagePayload(long ConversationId, string? Conte
 
 /// <summary>
 /// send-message and send-direct-message: the same services as the REST endpoints (validation, permissions,
-/// rate limit, nonce dedup, publish after commit); the ack carries the saved message.
+/// rate limit, nonce dedup, publish after commit, the author's typing state ended); the ack carries the saved message.
 /// </summary>
-internal sealed class SendEvents(IServiceScopeFactory scopes, TypingTracker typing)
+internal sealed class SendEvents(IServiceScopeFactory scopes)
 {
     public void Register(SocketIOSocket socket, SocketUser user)
     {
@@ -25,8 +25,6 @@ internal sealed class SendEvents(IServiceScopeFactory scopes, TypingTracker typi
         await using var scope = scopes.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<MessageService>().SendAsync(user.UserId, p.ChannelId, p.Content, p.Nonce);
         if (result.Error is not null) { e.Ack(Ack.Error(result.Error)); return; }
-        var room = Rooms.Channel(p.ChannelId);
-        typing.Stop(user.UserId, room, new { channelId = p.ChannelId, userId = user.UserId, username = user.Username });
         e.Ack(new { ok = true, message = result.Message });
     }
 
@@ -36,7 +34,6 @@ internal sealed class SendEvents(IServiceScopeFactory scopes, TypingTracker typi
         await using var scope = scopes.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<DirectMessageService>().SendAsync(user.UserId, p.ConversationId, p.Content, p.Nonce);
         if (result.Error is not null) { e.Ack(Ack.Error(result.Error)); return; }
-        typing.Stop(user.UserId, Rooms.Conversation(p.ConversationId), new { conversationId = p.ConversationId, userId = user.UserId, username = user.Username });
         e.Ack(new { ok = true, message = result.Message });
     }
 }

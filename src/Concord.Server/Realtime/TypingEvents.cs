@@ -34,7 +34,7 @@ internal sealed class TypingEvents(IServiceScopeFactory scopes, TypingTracker ty
         }
         else
         {
-            typing.Stop(user.UserId, room, payload);
+            typing.Stop(user.UserId, room);
         }
         e.Ack(Ack.Ok());
     }

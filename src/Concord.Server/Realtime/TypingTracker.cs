@@ -5,25 +5,30 @@ namespace Concord.Server.Realtime;
 
 /// <summary>
 /// Typing indicators end by themselves: each start (re)arms a timer; when it fires, when the user
-/// stops, or when the user's message is sent, the room gets <c>typing-stop</c>.
+/// stops, or when the user's message is sent (over the socket or REST), the room gets <c>typing-stop</c>.
+/// The state lives on the node whose socket started it; a REST send handled by another node leaves it
+/// to the timer there (clients, as Discord's do, also treat the author's new message as the end).
 /// </summary>
 public sealed class TypingTracker(SocketIOServer io, RealtimeOptions options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<(long UserId, string Room), ITimer> _timers = new();
+    private sealed record Typing(ITimer Timer, object StopPayload);
+
+    private readonly ConcurrentDictionary<(long UserId, string Room), Typing> _typing = new();
 
     public void Started(long userId, string room, object stopPayload)
     {
         var key = (userId, room);
-        var timer = _timers.GetOrAdd(key, k => time.CreateTimer(_ => Stop(k.UserId, k.Room, stopPayload), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
-        timer.Change(options.TypingTimeout, Timeout.InfiniteTimeSpan);
+        var typing = _typing.GetOrAdd(key, k => new Typing(
+            time.CreateTimer(_ => Stop(k.UserId, k.Room), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan), stopPayload));
+        typing.Timer.Change(options.TypingTimeout, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Ends a typing state if there is one; returns whether there was.</summary>
-    public bool Stop(long userId, string room, object stopPayload)
+    public bool Stop(long userId, string room)
     {
-        if (!_timers.TryRemove((userId, room), out var timer)) return false;
-        timer.Dispose();
-        _ = io.To(room).Emit("typing-stop", stopPayload);
+        if (!_typing.TryRemove((userId, room), out var typing)) return false;
+        typing.Timer.Dispose();
+        _ = io.To(room).Emit("typing-stop", typing.StopPayload);
         return true;
     }
 }

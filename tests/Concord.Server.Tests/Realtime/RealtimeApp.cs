@@ -24,7 +24,6 @@ public class RealtimeApp : ConcordApp
         var all = new Dictionary<string, string?>
         {
             ["Urls"] = "http://127.0.0.1:0",
-            ["Realtime:TypingTimeout"] = "00:00:00.300",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
         return all;

@@ -16,7 +16,7 @@ public abstract class RealtimeInteropTests(Backend backend)
     }
 
     [Fact]
-    public async Task RateLimitedSendsAndEventFloodsAnswerOkFalseAndFullCallsRefuseNewcomers()
+    public async Task RateLimitedSendsEventFloodsFullCallsAndStaleTypingAreRefusedOrEnded()
     {
         using var app = new RealtimeApp(backend, new Dictionary<string, string?>
         {
@@ -28,6 +28,9 @@ public abstract class RealtimeInteropTests(Backend backend)
             ["Calls:MaxParticipants"] = "2",
             ["Realtime:EventsPerWindow"] = "8",
             ["Realtime:EventWindow"] = "00:05:00",
+            // Short here, so the expiry scenario is quick; chat.test.mjs keeps the 10 s default, so a typing-stop
+            // there within its 5 s wait can only come from the message that ended it.
+            ["Realtime:TypingTimeout"] = "00:00:00.300",
         });
         await NodeScenarios.RunAsync("limits.test.mjs", new Dictionary<string, string>
         {

@@ -93,6 +93,9 @@ public sealed class RecordingRealtimeEvents(IServiceScopeFactory scopes) : IReal
         return ValueTask.CompletedTask;
     }
 
+    public void EndTyping(long userId, string room) =>
+        _calls.Enqueue(new RealtimeCall("end-typing", room, null, null, userId, null, null));
+
     private async Task<bool> MemberRowPresentAsync(long userId, long serverId)
     {
         await using var scope = scopes.CreateAsyncScope();

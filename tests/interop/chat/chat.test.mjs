@@ -64,7 +64,7 @@ test("two members exchange messages and typing in real time", async () => {
   }
 });
 
-test("a typing state ends by itself without renewal", async () => {
+test("a message posted over REST ends the author's typing state too", async () => {
   const alice = await newUser("alice");
   const bob = await newUser("bob");
   const server = await serverWith(alice, bob);
@@ -73,10 +73,17 @@ test("a typing state ends by itself without renewal", async () => {
   try {
     await joinChannel(a, server.textChannelId);
     await joinChannel(b, server.textChannelId);
-    const stopped = next(a, "typing-stop");
+    const typing = next(a, "typing-start");
     await request(b, "typing-start", { channelId: server.textChannelId });
-    // The test host sets Realtime:TypingTimeout to a fraction of a second.
-    assert.equal((await stopped).userId, bob.id);
+    await typing;
+    // This host keeps the 10 s typing timeout, longer than next()'s 5 s wait: the stop comes from the post.
+    const events = [];
+    a.on("new-message", () => events.push("new-message"));
+    const stopped = next(a, "typing-stop");
+    a.on("typing-stop", () => events.push("typing-stop"));
+    await bob.rest("POST", `/api/channels/${server.textChannelId}/messages`, { content: "typed, then posted" }, 201);
+    assert.deepEqual(await stopped, { channelId: server.textChannelId, userId: bob.id, username: bob.username });
+    assert.deepEqual(events, ["new-message", "typing-stop"]);
   } finally {
     a.close();
     b.close();

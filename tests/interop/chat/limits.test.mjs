@@ -1,7 +1,7 @@
-// Run against a host with small message rate limits (see RealtimeInteropTests).
+// Run against a host with small message rate limits and a short typing timeout (see RealtimeInteropTests).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { newUser, serverWith, connect, request, joinChannel } from "./chat-helpers.mjs";
+import { newUser, serverWith, connect, request, next, joinChannel } from "./chat-helpers.mjs";
 
 test("a rate-limited send-message answers ok:false and saves nothing", async () => {
   const alice = await newUser("alice");
@@ -64,6 +64,25 @@ test("one socket's event flood is refused before it reaches anyone", async () =>
     assert.equal(seen.length, budget - 1);
     // The budget is per socket: bob's own events still pass.
     assert.equal((await request(b, "typing-start", { channelId: server.textChannelId })).ok, true);
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test("a typing state ends by itself without renewal", async () => {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const server = await serverWith(alice, bob);
+  const a = await connect(alice);
+  const b = await connect(bob);
+  try {
+    await joinChannel(a, server.textChannelId);
+    await joinChannel(b, server.textChannelId);
+    const stopped = next(a, "typing-stop");
+    await request(b, "typing-start", { channelId: server.textChannelId });
+    // Nothing else stops it: the host's Realtime:TypingTimeout (a fraction of a second) does.
+    assert.deepEqual(await stopped, { channelId: server.textChannelId, userId: bob.id, username: bob.username });
   } finally {
     a.close();
     b.close();

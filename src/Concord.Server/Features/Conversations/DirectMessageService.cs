@@ -69,6 +69,7 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
         }
         var dto = await db.DirectMessages.AsNoTracking().Where(m => m.Id == message.Id).Select(DirectMessageDto.Projection).FirstAsync(ct);
         await realtime.PublishAsync(Rooms.Conversation(conversationId), MessageEvents.NewDirectMessage, dto);
+        realtime.EndTyping(userId, Rooms.Conversation(conversationId));
         return new SendResult<DirectMessageDto>(dto, true, null, decision);
     }
 

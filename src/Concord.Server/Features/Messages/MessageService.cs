@@ -67,6 +67,7 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
         }
         var dto = await db.Messages.AsNoTracking().Where(m => m.Id == message.Id).Select(MessageDto.Projection(channel.ServerId)).FirstAsync(ct);
         await realtime.PublishAsync(Rooms.Channel(channelId), MessageEvents.NewMessage, dto);
+        realtime.EndTyping(userId, Rooms.Channel(channelId));
         return new SendResult<MessageDto>(dto, true, null, decision);
     }
 

@@ -194,6 +194,8 @@ public sealed partial class RedisAdapter : InMemoryAdapter
             await operations.UnsubscribeAsync();
             await responses.UnsubscribeAsync();
         }
+        // At shutdown the host may dispose the connection first; its subscriptions went with it.
+        catch (ObjectDisposedException) { }
         catch (Exception ex) { LogRedisFailed(_logger, ex, Namespace.Name); }
     }
 
