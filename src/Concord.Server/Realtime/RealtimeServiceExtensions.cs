@@ -1,5 +1,6 @@
 using Concord.Server.Infrastructure.Ids;
 using Concord.Server.Infrastructure.Observability;
+using Concord.Server.Infrastructure.RateLimiting;
 using Concord.Server.Infrastructure.Redis;
 using Concord.Server.Infrastructure.Security;
 using Concord.SocketIO;
@@ -43,14 +44,17 @@ public static class RealtimeServiceExtensions
         return builder;
     }
 
-    /// <summary>Serves the gateway at /socket.io. Engine.IO requests carry their own session id, so no CSRF token.</summary>
+    /// <summary>
+    /// Serves the gateway at /socket.io. Engine.IO requests carry their own session id, so no CSRF token; new
+    /// sessions are rate-limited per IP.
+    /// </summary>
     public static WebApplication MapConcordRealtime(this WebApplication app)
     {
         var io = app.Services.GetRequiredService<SocketIOServer>();
         app.Services.GetRequiredService<ChatGateway>().Attach(io.Sockets);
         ConcordMeter.Meter.CreateObservableGauge("realtime.connected_sockets", () => io.Sockets.Sockets.Count,
             description: "Sockets connected to this node's gateway.");
-        app.MapSocketIO("/socket.io").WithMetadata(new SkipCsrfAttribute());
+        app.MapSocketIO("/socket.io").WithMetadata(new SkipCsrfAttribute()).RequireRateLimiting(RateLimitPolicies.Handshake);
         return app;
     }
 }

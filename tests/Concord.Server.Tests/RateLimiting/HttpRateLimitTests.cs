@@ -8,14 +8,46 @@ namespace Concord.Server.Tests.RateLimiting;
 /// <summary>Per-IP limit on sign-in routes and the general per-user API limit (one app per test: they share an IP).</summary>
 public abstract class HttpRateLimitTests(Backend backend)
 {
-    private ConcordApp Limited(int auth, int api) => new(backend, new Dictionary<string, string?>
+    private ConcordApp Limited(int auth, int api, int handshakes = 1000) => new(backend, new Dictionary<string, string?>
     {
         ["RateLimiting:Enabled"] = "true",
         ["RateLimiting:Auth:PermitLimit"] = auth.ToString(),
         ["RateLimiting:Auth:Window"] = "00:05:00",
         ["RateLimiting:Api:PermitLimit"] = api.ToString(),
         ["RateLimiting:Api:Window"] = "00:05:00",
+        ["RateLimiting:Handshakes:PermitLimit"] = handshakes.ToString(),
+        ["RateLimiting:Handshakes:Window"] = "00:05:00",
     });
+
+    [Fact]
+    public async Task NewRealtimeSessionsAreLimitedPerIpWhileOpenSessionsKeepPolling()
+    {
+        using var app = Limited(auth: 1000, api: 1000, handshakes: 2);
+        using var http = app.CreateClient();
+        const string handshake = "/socket.io/?EIO=4&transport=polling";
+        var sids = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var open = await http.GetAsync(handshake);
+            await open.AssertStatusAsync(HttpStatusCode.OK);
+            var body = await open.Content.ReadAsStringAsync();
+            Assert.StartsWith("0{", body);
+            sids.Add(System.Text.Json.JsonDocument.Parse(body[1..]).RootElement.GetProperty("sid").GetString()!);
+        }
+
+        var refused = await http.GetAsync(handshake);
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal("rate_limited", problem.GetProperty("code").GetString());
+        Assert.NotNull(MessageRateLimitTests.Header(refused, "Retry-After"));
+
+        // An open session's requests are not handshakes: a CONNECT for the default namespace is still accepted
+        // (answered by connect_error, as it carries no credentials, which proves it reached the gateway).
+        var post = await http.PostAsync($"{handshake}&sid={sids[0]}", new StringContent("40"));
+        await post.AssertStatusAsync(HttpStatusCode.OK);
+        var poll = await http.GetAsync($"{handshake}&sid={sids[0]}");
+        await poll.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.StartsWith("44{", await poll.Content.ReadAsStringAsync());
+    }
 
     [Fact]
     public async Task SignInRoutesAreLimitedPerIpAndARefusedRegisterWritesNothing()

@@ -23,6 +23,9 @@ public sealed class RateLimitOptions
     /// <summary>Per client IP, on register, login and token.</summary>
     public RateLimitRule Auth { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) };
 
+    /// <summary>Per client IP, on new real-time sessions (Engine.IO handshakes; requests of an open session are not counted).</summary>
+    public RateLimitRule Handshakes { get; set; } = new() { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) };
+
     /// <summary>Per signed-in user, over every authenticated API request.</summary>
     public RateLimitRule Api { get; set; } = new() { PermitLimit = 300, Window = TimeSpan.FromMinutes(1) };
 
@@ -34,7 +37,7 @@ public sealed class RateLimitOptions
 
     internal void Validate()
     {
-        foreach (var (name, rule) in new[] { (nameof(Auth), Auth), (nameof(Api), Api), (nameof(MessagesPerChannel), MessagesPerChannel), (nameof(Messages), Messages) })
+        foreach (var (name, rule) in new[] { (nameof(Auth), Auth), (nameof(Handshakes), Handshakes), (nameof(Api), Api), (nameof(MessagesPerChannel), MessagesPerChannel), (nameof(Messages), Messages) })
         {
             if (rule.PermitLimit < 1 || rule.Window < TimeSpan.FromSeconds(1))
                 throw new InvalidOperationException($"{Section}:{name} needs PermitLimit >= 1 and Window >= 00:00:01 (got {rule}).");

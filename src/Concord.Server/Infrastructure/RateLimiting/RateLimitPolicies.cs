@@ -6,12 +6,14 @@ namespace Concord.Server.Infrastructure.RateLimiting;
 
 /// <summary>
 /// Rate limits. HTTP-only limits run in the ASP.NET Core middleware: <see cref="Auth"/> per client IP on the
-/// sign-in routes, and a global per-user limit on every authenticated <c>/api</c> request. Message sends are
+/// sign-in routes, <see cref="Handshake"/> per client IP on new real-time sessions, and a global per-user limit on
+/// every authenticated <c>/api</c> request. Message sends are
 /// limited by <see cref="MessageRateLimiter"/>, which the message services call, so the socket path shares it.
 /// </summary>
 public static class RateLimitPolicies
 {
     public const string Auth = "auth";
+    public const string Handshake = "handshake";
 
     public static WebApplicationBuilder AddConcordRateLimiting(this WebApplicationBuilder builder)
     {
@@ -27,6 +29,11 @@ public static class RateLimitPolicies
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddPolicy(Auth, http => Partition(http, "auth", options.Auth,
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
+            // Engine.IO requests of an open session (polls, posts, the WebSocket upgrade) carry its sid; only new
+            // sessions count, so one client cannot open sockets without bound.
+            o.AddPolicy(Handshake, http => http.Request.Query.ContainsKey("sid")
+                ? RateLimitPartition.GetNoLimiter("")
+                : Partition(http, "handshake", options.Handshakes, http.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
                 http.Request.Path.StartsWithSegments("/api") && http.User.TryUserId() is { } userId
                     ? Partition(http, "api", options.Api, userId.ToString(System.Globalization.CultureInfo.InvariantCulture))
