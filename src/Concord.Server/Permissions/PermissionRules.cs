@@ -11,7 +11,7 @@ public static class PermissionRules
     public static MemberRole MinimumRole(ServerAction action) => action switch
     {
         ServerAction.View or ServerAction.SendMessages => MemberRole.Member,
-        ServerAction.ManageServer or ServerAction.CreateInvite or ServerAction.ManageChannels
+        ServerAction.ManageServer or ServerAction.ManageInvites or ServerAction.ManageChannels
             or ServerAction.KickMembers or ServerAction.BanMembers or ServerAction.ManageMessages => MemberRole.Admin,
         ServerAction.DeleteServer or ServerAction.RegenerateInvite or ServerAction.ManageRoles
             or ServerAction.TransferOwnership => MemberRole.Owner,

@@ -10,7 +10,8 @@ public enum ServerAction
     ManageServer,
     DeleteServer,
     RegenerateInvite,
-    CreateInvite,
+    /// <summary>Create, list and revoke extra invites.</summary>
+    ManageInvites,
     ManageChannels,
     ManageRoles,
     TransferOwnership,

@@ -11,7 +11,7 @@ public sealed class PermissionRulesTests
         { ServerAction.View,               true,   true,  true },
         { ServerAction.SendMessages,       true,   true,  true },
         { ServerAction.ManageServer,       false,  true,  true },
-        { ServerAction.CreateInvite,       false,  true,  true },
+        { ServerAction.ManageInvites,      false,  true,  true },
         { ServerAction.ManageChannels,     false,  true,  true },
         { ServerAction.KickMembers,        false,  true,  true },
         { ServerAction.BanMembers,         false,  true,  true },

@@ -7,7 +7,7 @@ namespace Concord.Server.Tests.Servers;
 /// <summary>
 /// Every route × every kind of caller → the status it must get. Each cell runs in a fresh world (see <see cref="World"/>),
 /// so destructive routes (delete, leave, kick) cannot disturb the next cell.
-/// Placeholders: {server} {code} {text} {voice} {victim} (a plain member) {banned} (a banned ex-member).
+/// Placeholders: {server} {code} (the main invite code) {invite} (an extra invite) {text} {voice} {victim} (a plain member) {banned} (a banned ex-member).
 /// </summary>
 public abstract class AuthorizationMatrixTests(ServersApp app)
 {
@@ -24,6 +24,9 @@ public abstract class AuthorizationMatrixTests(ServersApp app)
         { "POST",   "/api/servers/{server}/invite",             null,                                     401, 404, 404, 403, 403, 200 },
         { "POST",   "/api/servers/{server}/invites",            """{"maxUses":5}""",                      401, 404, 404, 403, 201, 201 },
         { "GET",    "/api/invites/{code}",                      null,                                     401, 200, 200, 200, 200, 200 },
+        { "GET",    "/api/servers/{server}/invites",            null,                                     401, 404, 404, 403, 200, 200 },
+        { "DELETE", "/api/invites/{invite}",                    null,                                     401, 404, 404, 403, 204, 204 },
+        { "DELETE", "/api/invites/{code}",                      null,                                     401, 404, 404, 403, 409, 409 },
         { "POST",   "/api/servers/{server}/channels",           """{"name":"new","type":"text"}""",       401, 404, 404, 403, 201, 201 },
         { "PATCH",  "/api/channels/{text}",                     """{"name":"renamed"}""",                 401, 404, 404, 403, 200, 200 },
         { "DELETE", "/api/channels/{voice}",                    null,                                     401, 404, 404, 403, 204, 204 },

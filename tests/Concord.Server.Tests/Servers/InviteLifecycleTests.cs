@@ -1,4 +1,5 @@
 using System.Net;
+using Concord.Server.Features.Servers;
 using Concord.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -112,6 +113,61 @@ public abstract class InviteLifecycleTests(ServersApp app)
         await (await JoinAsync(world.Cast.Banned, world.InviteCode)).AssertProblemAsync(HttpStatusCode.Forbidden);
         await (await world.Owner.DeleteAsync($"/api/servers/{world.ServerId}/bans/{world.Cast.Banned.Id}")).AssertStatusAsync(HttpStatusCode.NoContent);
         await (await JoinAsync(world.Cast.Banned, world.InviteCode)).AssertStatusAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task AdminsListWorkingInvitesNewestFirstAndARevokedOneStopsAtOnce()
+    {
+        var world = await World.CreateAsync(app);
+        var admin = world.Cast.Admin;
+        var created = await admin.PostAsync($"/api/servers/{world.ServerId}/invites", new { maxAgeSeconds = 3600 });
+        await created.AssertStatusAsync(HttpStatusCode.Created);
+        var code = (await created.JsonAsync()).GetProperty("code").GetString()!;
+        var single = (await (await admin.PostAsync($"/api/servers/{world.ServerId}/invites", new { maxUses = 1 })).JsonAsync()).GetProperty("code").GetString()!;
+        await (await JoinAsync(await app.NewUser().RegisterAsync(), single)).AssertStatusAsync(HttpStatusCode.OK);
+
+        var listed = (await (await admin.GetAsync($"/api/servers/{world.ServerId}/invites")).JsonAsync()).EnumerateArray().ToList();
+        // The used-up one is gone from the list; the main code is not an extra invite.
+        Assert.Equal(new[] { code, world.ExtraInvite }.Order(), listed.Select(i => i.GetProperty("code").GetString()).Order());
+        var times = listed.Select(i => i.GetProperty("createdAt").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.OrderDescending(), times);
+        Assert.Equal(admin.Id, listed.Single(i => i.GetProperty("code").GetString() == code).GetProperty("creatorId").GetString());
+
+        await (await admin.DeleteAsync($"/api/invites/{code}")).AssertStatusAsync(HttpStatusCode.NoContent);
+        await (await JoinAsync(await app.NewUser().RegisterAsync(), code)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.DeleteAsync($"/api/invites/{code}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        var after = (await (await admin.GetAsync($"/api/servers/{world.ServerId}/invites")).JsonAsync()).EnumerateArray();
+        Assert.Equal([world.ExtraInvite], after.Select(i => i.GetProperty("code").GetString()));
+    }
+
+    [Fact]
+    public async Task AServerHoldsAtMostAThousandInvitesAndDeadOnesMakeRoom()
+    {
+        var world = await World.CreateAsync(app);
+        var serverId = long.Parse(world.ServerId);
+        var now = app.Clock.GetUtcNow();
+        // 998 seeded + the world's extra invite = 999; one seeded invite is used up.
+        await app.DbAsync(async db =>
+        {
+            db.Invites.AddRange(Enumerable.Range(0, 998).Select(i => new Invite
+            {
+                Code = $"seed{i}x{Guid.NewGuid():N}"[..24],
+                ServerId = serverId,
+                CreatorId = long.Parse(world.Owner.Id),
+                MaxUses = i == 0 ? 1 : null,
+                Uses = i == 0 ? 1 : 0,
+                CreatedAt = now,
+            }));
+            return await db.SaveChangesAsync();
+        });
+        var path = $"/api/servers/{world.ServerId}/invites";
+
+        await (await world.Owner.PostAsync(path, new { })).AssertStatusAsync(HttpStatusCode.Created); // the 1,000th
+        // Full: the used-up one is pruned to make room for one more, then no more.
+        await (await world.Owner.PostAsync(path, new { })).AssertStatusAsync(HttpStatusCode.Created);
+        var refused = await world.Owner.PostAsync(path, new { });
+        await refused.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(InviteEndpoints.MaxInvitesPerServer, await app.DbAsync(db => db.Invites.CountAsync(i => i.ServerId == serverId)));
     }
 }
 

@@ -21,6 +21,8 @@ public sealed class OpenApiTests(SqliteApp app) : IClassFixture<SqliteApp>
             ("/api/servers/{serverId}/invite", "post", "RegenerateInviteCode"),
             ("/api/servers/{serverId}/invites", "post", "CreateInvite"),
             ("/api/invites/{code}", "get", "PreviewInvite"),
+            ("/api/servers/{serverId}/invites", "get", "ListInvites"),
+            ("/api/invites/{code}", "delete", "RevokeInvite"),
             ("/api/servers/{serverId}/channels", "post", "CreateChannel"),
             ("/api/channels/{channelId}", "patch", "UpdateChannel"),
             ("/api/channels/{channelId}", "delete", "DeleteChannel"),

@@ -17,7 +17,7 @@ public sealed record Cast(TestUser Owner, TestUser Admin, TestUser Member, TestU
 /// A fresh server: the cast's owner owns it, admin is an admin, member and victim are plain members,
 /// banned was a member and is now banned, outsider never joined.
 /// </summary>
-public sealed record World(Cast Cast, string ServerId, string InviteCode, string TextChannelId, string VoiceChannelId)
+public sealed record World(Cast Cast, string ServerId, string InviteCode, string ExtraInvite, string TextChannelId, string VoiceChannelId)
 {
     public TestUser Owner => Cast.Owner;
 
@@ -33,17 +33,20 @@ public sealed record World(Cast Cast, string ServerId, string InviteCode, string
             await (await user.PostAsync("/api/servers/join", new { inviteCode = code })).AssertStatusAsync(HttpStatusCode.OK);
         await (await cast.Owner.PatchAsync($"/api/servers/{id}/members/{cast.Admin.Id}", new { role = "admin" })).AssertStatusAsync(HttpStatusCode.OK);
         await (await cast.Owner.PutAsync($"/api/servers/{id}/bans/{cast.Banned.Id}")).AssertStatusAsync(HttpStatusCode.NoContent);
+        var extra = await cast.Owner.PostAsync($"/api/servers/{id}/invites", new { maxUses = 100 });
+        await extra.AssertStatusAsync(HttpStatusCode.Created);
+        var extraCode = (await extra.JsonAsync()).GetProperty("code").GetString()!;
 
         var detail = await (await cast.Owner.GetAsync($"/api/servers/{id}")).JsonAsync();
         var channels = detail.GetProperty("channels").EnumerateArray().ToList();
         var text = channels.First(c => c.GetProperty("type").GetString() == "text").GetProperty("id").GetString()!;
         var voice = channels.First(c => c.GetProperty("type").GetString() == "voice").GetProperty("id").GetString()!;
-        return new World(cast, id, code, text, voice);
+        return new World(cast, id, code, extraCode, text, voice);
     }
 
-    /// <summary>Fills {server}, {code}, {text}, {voice}, {victim}, {banned}, {admin} in a path or body.</summary>
+    /// <summary>Fills {server}, {code}, {invite}, {text}, {voice}, {victim}, {banned}, {admin} in a path or body.</summary>
     public string Fill(string template) => template
-        .Replace("{server}", ServerId).Replace("{code}", InviteCode)
+        .Replace("{server}", ServerId).Replace("{code}", InviteCode).Replace("{invite}", ExtraInvite)
         .Replace("{text}", TextChannelId).Replace("{voice}", VoiceChannelId)
         .Replace("{victim}", Cast.Victim.Id).Replace("{banned}", Cast.Banned.Id).Replace("{admin}", Cast.Admin.Id);
 }
