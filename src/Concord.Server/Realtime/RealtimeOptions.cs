@@ -22,6 +22,10 @@ public sealed class RealtimeOptions
     public int EventsPerWindow { get; set; } = 60;
     public TimeSpan EventWindow { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Largest accepted Socket.IO message.</summary>
-    public int MaxHttpBufferSize { get; set; } = 1_000_000;
+    /// <summary>
+    /// Largest accepted Socket.IO message (a polling POST body, or one WebSocket message). The gateway's largest
+    /// payloads are a 2,000-character message and WebRTC session descriptions, a few KB each; the JS default of 1 MB
+    /// would let each socket make the server buffer 16 times more than any real event needs.
+    /// </summary>
+    public int MaxHttpBufferSize { get; set; } = 64 * 1024;
 }
