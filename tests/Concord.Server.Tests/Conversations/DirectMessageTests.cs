@@ -58,6 +58,28 @@ public abstract class DirectMessageTests(ConcordApp app)
     }
 
     [Fact]
+    public async Task OnlyTheAuthorEditsAndTheEditIsWhatEveryoneReads()
+    {
+        var dm = await OpenAsync();
+        var id = (await (await dm.Alice.PostAsync(dm.Messages, new { content = "tpyo" })).JsonAsync()).Id();
+        var path = $"{dm.Messages}/{id}";
+
+        await (await dm.Bob.PatchAsync(path, new { content = "hijack" })).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await dm.Stranger.PatchAsync(path, new { content = "hijack" })).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await dm.Alice.PatchAsync(path, new { content = "" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await dm.Alice.PatchAsync($"{dm.Messages}/123456789", new { content = "x" })).AssertProblemAsync(HttpStatusCode.NotFound);
+        var edited = await dm.Alice.PatchAsync(path, new { content = " typo " });
+        await edited.AssertStatusAsync(HttpStatusCode.OK);
+        var body = await edited.JsonAsync();
+        Assert.Equal("typo", body.GetProperty("content").GetString());
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, body.GetProperty("editedAt").ValueKind);
+
+        var page = await (await dm.Bob.GetAsync(dm.Messages)).JsonAsync();
+        Assert.Equal("typo", page[0].GetProperty("content").GetString());
+        Assert.Equal(body.GetProperty("editedAt").GetDateTimeOffset(), page[0].GetProperty("editedAt").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task OnlyTheAuthorDeletesAndTheLastMessageFallsBack()
     {
         var dm = await OpenAsync();

@@ -188,6 +188,17 @@ test("direct messages reach only the conversation's participants", async () => {
     const denied = await request(c, "send-direct-message", { conversationId: conversation.id, content: "let me in" });
     assert.equal(denied.error.code, "not_found");
 
+    // Edits and deletes over REST reach the participants' sockets.
+    const updated = next(b, "direct-message-updated");
+    await alice.rest("PATCH", `/api/conversations/${conversation.id}/messages/${ack.message.id}`, { content: "psst!" }, 200);
+    const edit = await updated;
+    assert.equal(edit.id, ack.message.id);
+    assert.equal(edit.content, "psst!");
+    assert.notEqual(edit.editedAt, null);
+    const deleted = next(b, "direct-message-deleted");
+    await alice.rest("DELETE", `/api/conversations/${conversation.id}/messages/${ack.message.id}`, undefined, 204);
+    assert.deepEqual(await deleted, { id: ack.message.id, conversationId: conversation.id });
+
     // A DM call: participants only.
     assert.deepEqual(await request(a, "join-call", { conversationId: conversation.id }), { ok: true, participants: [] });
     const joined = await request(b, "join-call", { conversationId: conversation.id });

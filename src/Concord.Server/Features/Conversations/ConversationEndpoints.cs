@@ -15,6 +15,7 @@ public static class ConversationEndpoints
         group.MapGet("/", List);
         group.MapPost("/{conversationId:long}/messages", Send);
         group.MapGet("/{conversationId:long}/messages", ListMessages);
+        group.MapPatch("/{conversationId:long}/messages/{messageId:long}", EditMessage).Validate<EditMessageRequest>();
         group.MapDelete("/{conversationId:long}/messages/{messageId:long}", DeleteMessage);
         return app;
     }
@@ -44,6 +45,13 @@ public static class ConversationEndpoints
         if (error is not null) return error.ToResult();
         var (result, denied) = await messages.ListAsync(user.UserId(), conversationId, page, ct);
         return denied is not null ? denied.ToResult() : Results.Ok(result);
+    }
+
+    private static async Task<IResult> EditMessage(long conversationId, long messageId, EditMessageRequest req, ClaimsPrincipal user,
+        DirectMessageService messages, CancellationToken ct)
+    {
+        var (message, error) = await messages.EditAsync(user.UserId(), conversationId, messageId, req.Content!, ct);
+        return error is not null ? error.ToResult() : Results.Ok(message);
     }
 
     private static async Task<IResult> DeleteMessage(long conversationId, long messageId, ClaimsPrincipal user, DirectMessageService messages, CancellationToken ct) =>

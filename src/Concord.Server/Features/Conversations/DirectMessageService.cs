@@ -81,6 +81,27 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
         return (messages, null);
     }
 
+    /// <summary>Only the author edits; participants get <c>direct-message-updated</c>.</summary>
+    public async Task<(DirectMessageDto? Message, ApiError? Error)> EditAsync(long userId, long conversationId, long messageId, string content, CancellationToken ct = default)
+    {
+        if (!await IsParticipantAsync(userId, conversationId, ct)) return (null, NotFound);
+        var authorId = await db.DirectMessages.Where(m => m.Id == messageId && m.ConversationId == conversationId)
+            .Select(m => (long?)m.AuthorId).FirstOrDefaultAsync(ct);
+        if (authorId is null) return (null, ApiError.NotFound("Message"));
+        if (authorId != userId) return (null, ApiError.Forbidden("Only the author can edit a direct message."));
+
+        var now = time.GetUtcNow();
+        var trimmed = content.Trim();
+        // The author in the condition too: ownership is checked by the write itself.
+        if (await db.DirectMessages.Where(m => m.Id == messageId && m.AuthorId == userId)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, trimmed).SetProperty(m => m.EditedAt, now), ct) == 0)
+            return (null, ApiError.NotFound("Message"));
+        var dto = await db.DirectMessages.AsNoTracking().Where(m => m.Id == messageId).Select(DirectMessageDto.Projection).FirstOrDefaultAsync(ct);
+        if (dto is null) return (null, ApiError.NotFound("Message")); // deleted meanwhile
+        await realtime.PublishAsync(Rooms.Conversation(conversationId), MessageEvents.DirectMessageUpdated, dto);
+        return (dto, null);
+    }
+
     /// <summary>Only the author deletes; the conversation's last message falls back to the newest remaining one.</summary>
     public async Task<ApiError?> DeleteAsync(long userId, long conversationId, long messageId, CancellationToken ct = default)
     {

@@ -42,5 +42,6 @@ public static class MessageEvents
     public const string MessageUpdated = "message-updated";
     public const string MessageDeleted = "message-deleted";
     public const string NewDirectMessage = "new-direct-message";
+    public const string DirectMessageUpdated = "direct-message-updated";
     public const string DirectMessageDeleted = "direct-message-deleted";
 }
