@@ -46,6 +46,44 @@ public abstract class ConversationTests(ConcordApp app)
     }
 
     [Fact]
+    public async Task AParticipantLeavesAGroupAndTheLastOneOutDeletesIt()
+    {
+        var alice = await app.NewUser().RegisterAsync();
+        var bob = await app.NewUser().RegisterAsync();
+        var carol = await app.NewUser().RegisterAsync();
+        var id = (await (await alice.PostAsync("/api/conversations", new { userIds = new[] { bob.Id, carol.Id } })).JsonAsync()).Id();
+        var messages = $"/api/conversations/{id}/messages";
+        await (await alice.PostAsync(messages, new { content = "hi both" })).AssertStatusAsync(HttpStatusCode.Created);
+
+        await (await carol.PostAsync($"/api/conversations/{id}/leave")).AssertStatusAsync(HttpStatusCode.NoContent);
+        await (await carol.GetAsync(messages)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await carol.PostAsync(messages, new { content = "still here?" })).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await carol.PostAsync($"/api/conversations/{id}/leave")).AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.DoesNotContain((await (await carol.GetAsync("/api/conversations")).JsonAsync()).EnumerateArray(), c => c.Id() == id);
+        var seenByBob = (await (await bob.GetAsync("/api/conversations")).JsonAsync()).EnumerateArray().Single(c => c.Id() == id);
+        Assert.Equal(new[] { alice.Id, bob.Id }.Order(), seenByBob.GetProperty("participants").EnumerateArray().Select(p => p.GetProperty("id").GetString()).Order());
+
+        await (await alice.PostAsync($"/api/conversations/{id}/leave")).AssertStatusAsync(HttpStatusCode.NoContent);
+        await (await bob.PostAsync($"/api/conversations/{id}/leave")).AssertStatusAsync(HttpStatusCode.NoContent);
+        Assert.False(await app.WithDbAsync(db => db.Conversations.AnyAsync(c => c.Id == id)));
+        Assert.False(await app.WithDbAsync(db => db.DirectMessages.AnyAsync(m => m.ConversationId == id)));
+    }
+
+    [Fact]
+    public async Task ADirectConversationCannotBeLeftAndStrangersCannotTellItExists()
+    {
+        var alice = await app.NewUser().RegisterAsync();
+        var bob = await app.NewUser().RegisterAsync();
+        var stranger = await app.NewUser().RegisterAsync();
+        var id = (await (await alice.PostAsync("/api/conversations", new { userId = bob.Id })).JsonAsync()).Id();
+
+        await (await alice.PostAsync($"/api/conversations/{id}/leave")).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await stranger.PostAsync($"/api/conversations/{id}/leave")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await stranger.PostAsync("/api/conversations/123456789/leave")).AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(2, await app.WithDbAsync(db => db.ConversationParticipants.CountAsync(p => p.ConversationId == id)));
+    }
+
+    [Fact]
     public async Task AGroupHasTwoToNineOthers()
     {
         var me = await app.NewUser().RegisterAsync();

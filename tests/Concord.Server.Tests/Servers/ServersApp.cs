@@ -82,8 +82,8 @@ public sealed class RecordingRealtimeEvents(IServiceScopeFactory scopes) : IReal
 
     public async ValueTask LeaveRoomsAsync(long userId, IReadOnlyCollection<string> rooms)
     {
-        var serverRoom = rooms.First(r => r.StartsWith("server:", StringComparison.Ordinal));
-        var present = await MemberRowPresentAsync(userId, long.Parse(serverRoom["server:".Length..]));
+        var serverRoom = rooms.FirstOrDefault(r => r.StartsWith("server:", StringComparison.Ordinal));
+        bool? present = serverRoom is null ? null : await MemberRowPresentAsync(userId, long.Parse(serverRoom["server:".Length..]));
         _calls.Enqueue(new RealtimeCall("leave", null, null, null, userId, rooms.ToArray(), present));
     }
 

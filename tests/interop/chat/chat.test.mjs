@@ -211,6 +211,34 @@ test("direct messages reach only the conversation's participants", async () => {
   }
 });
 
+test("a participant who leaves a group stops receiving its messages at once", async () => {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const carol = await newUser("carol");
+  const group = (await alice.rest("POST", "/api/conversations", { userIds: [bob.id, carol.id] }, 201)).body;
+  const a = await connect(alice);
+  const b = await connect(bob);
+  const c = await connect(carol);
+  try {
+    for (const s of [a, b, c]) assert.equal((await request(s, "join-conversation", { conversationId: group.id })).ok, true);
+    const told = next(b, "conversation-participant-left");
+    await carol.rest("POST", `/api/conversations/${group.id}/leave`, undefined, 204);
+    assert.deepEqual(await told, { conversationId: group.id, userId: carol.id });
+
+    const carolSaw = recorder(c, "new-direct-message");
+    const arrived = next(b, "new-direct-message");
+    assert.equal((await request(a, "send-direct-message", { conversationId: group.id, content: "carol is gone" })).ok, true);
+    assert.equal((await arrived).content, "carol is gone");
+    await carolSaw.fence();
+    assert.deepEqual(carolSaw.seen, []);
+    assert.equal((await request(c, "join-conversation", { conversationId: group.id })).error.code, "not_found");
+  } finally {
+    a.close();
+    b.close();
+    c.close();
+  }
+});
+
 test("presence follows the user's sockets across tabs", async () => {
   const alice = await newUser("alice");
   const bob = await newUser("bob");

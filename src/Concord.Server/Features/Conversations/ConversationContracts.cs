@@ -22,6 +22,14 @@ public sealed record DirectMessageDto(long Id, long ConversationId, UserSummary 
 public sealed record ConversationDto(long Id, bool IsGroup, string? Name, List<UserSummary> Participants,
     DirectMessageDto? LastMessage, DateTimeOffset CreatedAt);
 
+/// <summary>Payload of <c>conversation-participant-left</c>.</summary>
+public sealed record ParticipantLeftEvent(long ConversationId, long UserId);
+
+public static class ConversationEvents
+{
+    public const string ParticipantLeft = "conversation-participant-left";
+}
+
 /// <summary>Payload of <c>direct-message-deleted</c>.</summary>
 public sealed record DirectMessageDeletedEvent(long Id, long ConversationId);
 

@@ -13,6 +13,7 @@ public static class ConversationEndpoints
         var group = app.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization();
         group.MapPost("/", Open).Validate<CreateConversationRequest>();
         group.MapGet("/", List);
+        group.MapPost("/{conversationId:long}/leave", Leave);
         group.MapPost("/{conversationId:long}/messages", Send);
         group.MapGet("/{conversationId:long}/messages", ListMessages);
         group.MapPatch("/{conversationId:long}/messages/{messageId:long}", EditMessage).Validate<EditMessageRequest>();
@@ -32,6 +33,9 @@ public static class ConversationEndpoints
         var (page, error) = PageRequest.Parse(before, null, limit);
         return error is not null ? error.ToResult() : Results.Ok(await conversations.ListAsync(user.UserId(), page, ct));
     }
+
+    private static async Task<IResult> Leave(long conversationId, ClaimsPrincipal user, ConversationService conversations, CancellationToken ct) =>
+        await conversations.LeaveAsync(user.UserId(), conversationId, ct) is { } error ? error.ToResult() : Results.NoContent();
 
     // The service validates (the real-time path has no endpoint filter), so Send has no .Validate<>().
     private static async Task<IResult> Send(long conversationId, SendMessageRequest req, ClaimsPrincipal user, DirectMessageService messages, HttpContext http) =>

@@ -2,13 +2,43 @@ using Concord.Server.Features.Messages;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Ids;
+using Concord.Server.Realtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace Concord.Server.Features.Conversations;
 
-/// <summary>Opening conversations and listing the caller's. A pair of users never gets two 1:1 conversations.</summary>
-public sealed class ConversationService(ConcordDbContext db, [FromKeyedServices(DataServiceExtensions.Reads)] ConcordDbContext reads, SnowflakeGenerator ids, TimeProvider time)
+/// <summary>Opening conversations, listing the caller's, leaving groups. A pair of users never gets two 1:1 conversations.</summary>
+public sealed class ConversationService(ConcordDbContext db, [FromKeyedServices(DataServiceExtensions.Reads)] ConcordDbContext reads, SnowflakeGenerator ids,
+    TimeProvider time, IRealtimeEvents realtime)
 {
+    private static readonly ApiError NotFound = ApiError.NotFound("Conversation");
+
+    /// <summary>
+    /// Leaves a group conversation: the others are told, the leaver's sockets leave its rooms (messages and call), and
+    /// the last one out deletes it with its messages. A 1:1 conversation cannot be left (409).
+    /// </summary>
+    public async Task<ApiError?> LeaveAsync(long userId, long conversationId, CancellationToken ct = default)
+    {
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            // A no-op update locks the conversation row, so two last participants leaving at once cannot both see the other stay.
+            if (await db.Conversations.Where(c => c.Id == conversationId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, c => c.Name), ct) == 0)
+                return NotFound;
+            var isGroup = await db.Conversations.Where(c => c.Id == conversationId && c.Participants.Any(p => p.UserId == userId))
+                .Select(c => (bool?)c.IsGroup).FirstOrDefaultAsync(ct);
+            if (isGroup is null) return NotFound;
+            if (isGroup == false) return new ApiError(ErrorCode.Conflict, "A direct conversation cannot be left.");
+            await db.ConversationParticipants.Where(p => p.ConversationId == conversationId && p.UserId == userId).ExecuteDeleteAsync(ct);
+            if (!await db.ConversationParticipants.AnyAsync(p => p.ConversationId == conversationId, ct))
+                await db.Conversations.Where(c => c.Id == conversationId).ExecuteDeleteAsync(ct); // its messages go by cascade
+            await tx.CommitAsync(ct);
+        }
+        var room = Rooms.Conversation(conversationId);
+        await realtime.PublishAsync(room, ConversationEvents.ParticipantLeft, new ParticipantLeftEvent(conversationId, userId));
+        await realtime.LeaveRoomsAsync(userId, [room, Rooms.ConversationCall(conversationId)]);
+        return null;
+    }
+
     /// <summary>The 1:1 conversation (Created false when it already existed) or a new group.</summary>
     public async Task<(ConversationDto? Conversation, bool Created, ApiError? Error)> OpenAsync(long userId, CreateConversationRequest req, CancellationToken ct = default)
     {
