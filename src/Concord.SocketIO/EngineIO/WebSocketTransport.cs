@@ -152,14 +152,13 @@ internal static class WebSocketTransport
     private static async Task WriteLoopAsync(EngineIOSocket socket, WebSocket webSocket)
     {
         var reader = socket.Outbound;
-        var token = socket.ClosedToken;
         try
         {
             while (await reader.WaitToReadAsync(CancellationToken.None))
             {
                 while (reader.TryRead(out var item))
                 {
-                    if (token.IsCancellationRequested) return;
+                    if (socket.IsClosed) return;
                     switch (item.Kind)
                     {
                         case OutboundKind.Text:
