@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Concord.SocketIO.EngineIO;
 
@@ -15,20 +16,24 @@ internal static class WebSocketTransport
     // keep-alive costs a timer per connection.
     private static readonly WebSocketAcceptContext AcceptContext = new() { KeepAliveInterval = TimeSpan.Zero };
 
-    public static async Task HandshakeAsync(EngineIOServer server, HttpContext context)
+    public static async Task HandshakeAsync(EngineIOServer server, HttpContext context, KeyValuePair<string, string>[] query)
     {
-        using var webSocket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext);
-        var socket = server.Open(context, "websocket");
+        using var webSocket = await AcceptAsync(context);
+        var socket = server.Open(context, query, "websocket");
         socket.Enqueue(new OutboundItem(OutboundKind.Text, server.OpenPacket(socket.Id, canUpgrade: false)));
         server.NotifyConnection(socket);
         using var receiver = new MessageReceiver(webSocket, server.Options.MaxHttpBufferSize);
         await RunAsync(socket, webSocket, receiver);
     }
 
+    // The feature itself, not HttpContext.WebSockets (a wrapper object the request would keep for the connection's life).
+    private static Task<WebSocket> AcceptAsync(HttpContext context) =>
+        context.Features.Get<IHttpWebSocketFeature>()?.AcceptAsync(AcceptContext) ?? throw new NotSupportedException("WebSockets are not supported");
+
     /// <summary>Probes a new WebSocket for a polling session and, on "5", moves the session onto it.</summary>
     public static async Task UpgradeAsync(EngineIOSocket socket, HttpContext context)
     {
-        using var webSocket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext);
+        using var webSocket = await AcceptAsync(context);
         using var receiver = new MessageReceiver(webSocket, socket.Server.Options.MaxHttpBufferSize);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(socket.ClosedToken);
         timeout.CancelAfter(socket.Server.Options.UpgradeTimeout);
@@ -110,7 +115,8 @@ internal static class WebSocketTransport
         while (true)
         {
             (ReceivedKind Kind, ReadOnlyMemory<byte> Data) message;
-            try { message = await receiver.ReceiveAsync(CancellationToken.None); }
+            // Two steps so that an idle connection waits on the WebSocket's own operation (see MessageReceiver.WaitAsync).
+            try { message = await receiver.ReadAsync(await receiver.WaitAsync(CancellationToken.None), CancellationToken.None); }
             catch (OperationCanceledException) { reason = "forced close"; break; }
             catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException) { reason = "transport close"; break; }
 
