@@ -29,7 +29,15 @@ public sealed class EngineIORequest
     public bool Secure { get; init; }
 
     /// <summary>Path and query of the request.</summary>
-    public required string Url { get; init; }
+    public string Url
+    {
+        // Joined on first read: the path and query strings are the request's own (which a WebSocket's request
+        // keeps anyway), the joined copy would be ~100 bytes more per connection.
+        get => _url ??= _path + _query;
+        init => _url = value;
+    }
+
+    private string? _url, _path, _query;
 
     /// <summary>When the session was opened.</summary>
     public DateTimeOffset Issued { get; init; }
@@ -62,7 +70,9 @@ public sealed class EngineIORequest
             Cookies = cookies,
             RemoteAddress = context.Features.Get<IHttpConnectionFeature>()?.RemoteIpAddress?.ToString(),
             Secure = request.IsHttps,
-            Url = request.Path + request.QueryString,
+            // What Path + QueryString gives, in two parts (unescaped paths return the request's own string).
+            _path = request.Path.ToUriComponent(),
+            _query = request.QueryString.ToUriComponent(),
             Issued = DateTimeOffset.UtcNow,
             _user = context.Features.Get<IHttpAuthenticationFeature>()?.User,
         };

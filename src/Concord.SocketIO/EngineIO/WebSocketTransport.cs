@@ -16,58 +16,70 @@ internal static class WebSocketTransport
     // keep-alive costs a timer per connection.
     private static readonly WebSocketAcceptContext AcceptContext = new() { KeepAliveInterval = TimeSpan.Zero };
 
-    public static async Task HandshakeAsync(EngineIOServer server, HttpContext context, KeyValuePair<string, string>[] query)
-    {
-        using var webSocket = await AcceptAsync(context);
-        var socket = server.Open(context, query, "websocket");
-        socket.Enqueue(new OutboundItem(OutboundKind.Text, server.OpenPacket(socket.Id, canUpgrade: false)));
-        server.NotifyConnection(socket);
-        using var receiver = new MessageReceiver(webSocket, server.Options.MaxHttpBufferSize);
-        await RunAsync(socket, webSocket, receiver);
-    }
+    public static Task HandshakeAsync(EngineIOServer server, HttpContext context, KeyValuePair<string, string>[] query) =>
+        RunAsync(server, context, query, upgrading: null);
+
+    /// <summary>Probes a new WebSocket for a polling session and, on "5", moves the session onto it.</summary>
+    public static Task UpgradeAsync(EngineIOSocket socket, HttpContext context) =>
+        RunAsync(socket.Server, context, query: null, upgrading: socket);
 
     // The feature itself, not HttpContext.WebSockets (a wrapper object the request would keep for the connection's life).
     private static Task<WebSocket> AcceptAsync(HttpContext context) =>
         context.Features.Get<IHttpWebSocketFeature>()?.AcceptAsync(AcceptContext) ?? throw new NotSupportedException("WebSockets are not supported");
 
-    /// <summary>Probes a new WebSocket for a polling session and, on "5", moves the session onto it.</summary>
-    public static async Task UpgradeAsync(EngineIOSocket socket, HttpContext context)
+    /// <returns>True when the client finished the upgrade with "5" and the session is still open.</returns>
+    private static async Task<bool> ProbeAsync(EngineIOSocket socket, WebSocket webSocket, MessageReceiver receiver)
     {
-        using var webSocket = await AcceptAsync(context);
-        using var receiver = new MessageReceiver(webSocket, socket.Server.Options.MaxHttpBufferSize);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(socket.ClosedToken);
         timeout.CancelAfter(socket.Server.Options.UpgradeTimeout);
         try
         {
             var probe = await receiver.ReceiveAsync(timeout.Token);
-            if (probe.Kind != ReceivedKind.Text || !probe.Data.Span.SequenceEqual("2probe"u8)) return;
+            if (probe.Kind != ReceivedKind.Text || !probe.Data.Span.SequenceEqual("2probe"u8)) return false;
             await webSocket.SendAsync(ProbeAnswer, WebSocketMessageType.Text, true, timeout.Token);
             socket.BeginUpgrade();
             var upgrade = await receiver.ReceiveAsync(timeout.Token);
             if (upgrade.Kind != ReceivedKind.Text || !upgrade.Data.Span.SequenceEqual("5"u8))
             {
                 socket.Upgrading = false;
-                return;
+                return false;
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
         {
             socket.Upgrading = false;
-            return;
+            return false;
         }
-        if (socket.ClosedToken.IsCancellationRequested) return;
-        socket.CompleteUpgrade();
-        await RunAsync(socket, webSocket, receiver);
+        return !socket.ClosedToken.IsCancellationRequested;
     }
 
     /// <summary>
-    /// Runs a session on its WebSocket. No extra CancellationTokenSource or Task.WhenAny per
-    /// connection: the receive loop ends the session itself when the client goes, and this method
-    /// waits on the session's own completion; a close from elsewhere is finished by aborting the
-    /// socket after a grace period (which also frees a writer stuck on a client that stopped reading).
+    /// Accepts the WebSocket, opens a session on it (or, for <paramref name="upgrading"/>, probes and moves
+    /// that polling session onto it) and runs the session. One method for the whole life, so a session keeps
+    /// one state machine here, not one for the handshake and one for the run (~140 bytes per connection).
+    /// No extra CancellationTokenSource or Task.WhenAny per connection: the receive loop ends the session
+    /// itself when the client goes, and this method waits on the session's own completion; a close from
+    /// elsewhere is finished by aborting the socket after a grace period (which also frees a writer stuck
+    /// on a client that stopped reading).
     /// </summary>
-    private static async Task RunAsync(EngineIOSocket socket, WebSocket webSocket, MessageReceiver receiver)
+    private static async Task RunAsync(EngineIOServer server, HttpContext context, KeyValuePair<string, string>[]? query, EngineIOSocket? upgrading)
     {
+        using var webSocket = await AcceptAsync(context);
+        using var receiver = new MessageReceiver(webSocket, server.Options.MaxHttpBufferSize);
+        EngineIOSocket socket;
+        if (upgrading is null)
+        {
+            socket = server.Open(context, query!, "websocket");
+            socket.Enqueue(new OutboundItem(OutboundKind.Text, server.OpenPacket(socket.Id, canUpgrade: false)));
+            server.NotifyConnection(socket);
+        }
+        else
+        {
+            if (!await ProbeAsync(upgrading, webSocket, receiver)) return;
+            socket = upgrading;
+            socket.CompleteUpgrade();
+        }
+
         var writer = WriteLoopAsync(socket, webSocket);
         var receive = ReceiveLoopAsync(socket, receiver);
         await socket.Completion;
