@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +17,6 @@ public sealed class EngineIOSocket
     private readonly OutboundQueue _outbound;
     // Made on first use of ClosedToken (a polling session upgrading): a WebSocket session never needs it.
     private CancellationTokenSource? _closed;
-    private readonly TaskCompletionSource _closedTask = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // Heartbeat deadline (Environment.TickCount64, ms): the server's shared heartbeat scan calls
     // OnHeartbeat once it passes, instead of a Timer per session (one Timer is ~150 bytes and a
     // timer-queue entry; 10,000 idle sessions would hold 10,000 of them).
@@ -74,11 +74,17 @@ public sealed class EngineIOSocket
             return closed.Token;
         }
     }
-    internal Task Completion => _closedTask.Task;
     internal string CloseReason => _closeReason;
     internal bool Upgrading { get; set; }
-    /// <summary>Set by the WebSocket receive loop when it ended the session (the client closed or broke the protocol).</summary>
-    internal volatile bool ReceiveEnded;
+    // Set once the session runs on a WebSocket: a close from elsewhere then hands them to WebSocketTransport.
+    private WebSocket? _webSocket;
+    private Task? _writer;
+
+    /// <summary>
+    /// Who finishes this session's WebSocket, claimed once with a compare-exchange: the WebSocket transport's
+    /// receive loop or its close from the server's side (see <see cref="WebSocketTransport.OnSessionClosed"/>).
+    /// </summary>
+    internal object? WebSocketCloser;
     internal EngineIOServer Server => _server;
 
     /// <summary>Sets the handler for incoming messages; it is awaited, so messages of one session are handled in order.</summary>
@@ -141,7 +147,17 @@ public sealed class EngineIOSocket
             _onClose?.Invoke(reason);
         }
         catch (Exception ex) { _server.Logger.LogError(ex, "Close handler failed for {Sid}", Id); }
-        _closedTask.TrySetResult();
+        if (Volatile.Read(ref _webSocket) is { } webSocket) WebSocketTransport.OnSessionClosed(this, webSocket, _writer!);
+    }
+
+    /// <summary>Records the WebSocket the session now runs on and its writer loop; a session already closed is closed on it at once.</summary>
+    internal void AttachWebSocket(WebSocket webSocket, Task writer)
+    {
+        _writer = writer;
+        // A full fence between publishing the socket and reading the state: CloseNow does the reverse, so
+        // at least one of the two sees the other (the transport's compare-exchange keeps it to one close).
+        Interlocked.Exchange(ref _webSocket, webSocket);
+        if (IsClosed) WebSocketTransport.OnSessionClosed(this, webSocket, writer);
     }
 
     internal async ValueTask OnPacketAsync(byte type, ReadOnlyMemory<byte> data, bool isBinary)
