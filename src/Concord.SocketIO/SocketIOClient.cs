@@ -8,20 +8,25 @@ namespace Concord.SocketIO;
 /// One Engine.IO connection seen by Socket.IO: decodes its packets and routes them to the
 /// sockets of the namespaces it joined (several share one connection).
 /// </summary>
-internal sealed class SocketIOClient
+/// <remarks>
+/// Sized for the common case of one namespace per connection, since one exists per connection: the first
+/// namespace's socket sits in a field, a dictionary is made only for a second. State is guarded by a
+/// monitor on this object (internal and sealed, so nothing else locks it) rather than a <see cref="Lock"/>
+/// object per connection.
+/// </remarks>
+internal sealed class SocketIOClient : IEngineIOSessionHandler
 {
     private readonly SocketIOServer _server;
     private readonly PacketDecoder _decoder = new();
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
+    private SocketIOSocket? _first;
+    private Dictionary<string, SocketIOSocket>? _more;
     private Timer? _connectTimer;
 
     public SocketIOClient(SocketIOServer server, EngineIOSocket connection)
     {
         _server = server;
         Connection = connection;
-        connection.OnMessage(OnMessageAsync);
-        connection.OnClose(OnClose);
+        connection.SetHandler(this);
         _connectTimer = new Timer(static s => ((SocketIOClient)s!).OnConnectTimeout(), this, server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
     }
 
@@ -31,7 +36,7 @@ internal sealed class SocketIOClient
         ? new OutboundItem(OutboundKind.Text, packet.Text)
         : new OutboundItem(OutboundKind.Packet, packet.Text, packet.Attachments));
 
-    private async ValueTask OnMessageAsync(EngineIOMessage message)
+    async ValueTask IEngineIOSessionHandler.OnMessageAsync(EngineIOMessage message)
     {
         IncomingPacket? packet;
         try { packet = _decoder.Add(message); }
@@ -48,8 +53,7 @@ internal sealed class SocketIOClient
             await ConnectAsync(packet);
             return;
         }
-        SocketIOSocket? socket;
-        lock (_lock) _sockets.TryGetValue(packet.Namespace, out socket);
+        var socket = Find(packet.Namespace);
         if (socket is null) packet.Release();
         else socket.OnPacket(packet);
     }
@@ -61,24 +65,47 @@ internal sealed class SocketIOClient
             Send(PacketEncoder.ConnectError(packet.Namespace, "Invalid namespace", null, _server.Json));
             return;
         }
-        SocketIOSocket? previous;
-        lock (_lock) _sockets.TryGetValue(packet.Namespace, out previous);
-        previous?.OnClose(DisconnectReason.ClientNamespaceDisconnect);
+        Find(packet.Namespace)?.OnClose(DisconnectReason.ClientNamespaceDisconnect);
         await nsp.ConnectAsync(this, packet.Data);
     }
 
     public void Register(SocketIOSocket socket)
     {
-        lock (_lock) _sockets[socket.Namespace.Name] = socket;
+        var name = socket.Namespace.Name;
+        lock (this)
+        {
+            if (_first is null || _first.Namespace.Name == name) _first = socket;
+            else (_more ??= new(StringComparer.Ordinal))[name] = socket;
+        }
         Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
     }
 
     public void Remove(SocketIOSocket socket)
     {
-        lock (_lock)
+        lock (this)
         {
-            if (_sockets.TryGetValue(socket.Namespace.Name, out var current) && current == socket)
-                _sockets.Remove(socket.Namespace.Name);
+            if (_first == socket)
+            {
+                // The next namespace's socket, if any, moves into the field.
+                _first = null;
+                if (_more is { Count: > 0 })
+                {
+                    var (name, next) = _more.First();
+                    _more.Remove(name);
+                    _first = next;
+                }
+            }
+            else if (_more is not null && _more.TryGetValue(socket.Namespace.Name, out var current) && current == socket)
+                _more.Remove(socket.Namespace.Name);
+        }
+    }
+
+    private SocketIOSocket? Find(string nsp)
+    {
+        lock (this)
+        {
+            if (_first is { } first && first.Namespace.Name == nsp) return first;
+            return _more is not null && _more.TryGetValue(nsp, out var socket) ? socket : null;
         }
     }
 
@@ -97,14 +124,14 @@ internal sealed class SocketIOClient
 
     private void OnConnectTimeout()
     {
-        lock (_lock)
+        lock (this)
         {
-            if (_sockets.Count > 0) return;
+            if (_first is not null) return;
         }
         Connection.Close();
     }
 
-    private void OnClose(string reason)
+    void IEngineIOSessionHandler.OnClose(string reason)
     {
         Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
         _server.Forget(this);
@@ -113,6 +140,10 @@ internal sealed class SocketIOClient
 
     private SocketIOSocket[] Snapshot()
     {
-        lock (_lock) return [.. _sockets.Values];
+        lock (this)
+        {
+            if (_first is null) return [];
+            return _more is null ? [_first] : [_first, .. _more.Values];
+        }
     }
 }

@@ -27,7 +27,7 @@ public sealed partial class SocketIOSocket
     // Copy-on-write (registration is rare, lookup is per event): a socket costs one array reference here
     // rather than a ConcurrentDictionary, and an event's name is matched as UTF-8 in the received JSON,
     // so dispatch allocates no name string.
-    private HandlerEntry[] _handlers = [];
+    private EventHandlerEntry[] _handlers = [];
     // Created by the first EmitWithAckAsync; most sockets never wait for an acknowledgement.
     private ConcurrentDictionary<long, TaskCompletionSource<SocketIOArgs>>? _pendingAcks;
     private ImmutableArray<Action<string>> _onDisconnecting = [];
@@ -78,21 +78,24 @@ public sealed partial class SocketIOSocket
     public string Transport => _client.Connection.Transport;
 
     /// <summary>Registers a handler for an event; several handlers may share a name.</summary>
-    public SocketIOSocket On(string eventName, Func<SocketIOEvent, Task> handler)
+    public SocketIOSocket On(string eventName, Func<SocketIOEvent, Task> handler) => AddHandler(eventName, handler);
+
+    /// <summary>Registers a synchronous handler for an event.</summary>
+    // Kept as given, not wrapped in a Func: a wrapper and its closure would be two more objects per socket.
+    public SocketIOSocket On(string eventName, Action<SocketIOEvent> handler) => AddHandler(eventName, handler);
+
+    private SocketIOSocket AddHandler(string eventName, Delegate handler)
     {
         ArgumentNullException.ThrowIfNull(eventName);
         ArgumentNullException.ThrowIfNull(handler);
+        var entry = new EventHandlerEntry(eventName, handler);
         while (true)
         {
             var current = Volatile.Read(ref _handlers);
-            var updated = HandlerEntry.With(current, eventName, handler);
+            EventHandlerEntry[] updated = [.. current, entry];
             if (Interlocked.CompareExchange(ref _handlers, updated, current) == current) return this;
         }
     }
-
-    /// <summary>Registers a synchronous handler for an event.</summary>
-    public SocketIOSocket On(string eventName, Action<SocketIOEvent> handler) =>
-        On(eventName, e => { handler(e); return Task.CompletedTask; });
 
     /// <summary>Called before the socket leaves its rooms (they are still readable), with the reason.</summary>
     public SocketIOSocket OnDisconnecting(Action<string> handler)
@@ -236,34 +239,35 @@ public sealed partial class SocketIOSocket
     private void OnEvent(IncomingPacket packet)
     {
         var data = packet.Data!.Value;
-        if (HandlerEntry.Find(Volatile.Read(ref _handlers), data[0]) is not { } entry)
+        var handlers = Volatile.Read(ref _handlers);
+        var index = EventHandlerEntry.Find(handlers, data[0]);
+        if (index < 0)
         {
             packet.Release();
             return;
         }
         var args = new SocketIOArgs(data, 1, packet.Attachments, Namespace.Server.Json);
-        var e = new SocketIOEvent(this, entry.Name, args, packet.Id);
-        var handlers = entry.Handlers;
+        var e = new SocketIOEvent(this, handlers[index].Name, args, packet.Id);
         // The event's JSON is pooled: it goes back once every handler has finished (its task, not just its
         // synchronous part), so handlers read their arguments across awaits; keeping one longer needs Clone().
-        if (handlers.Length == 1)
+        if (EventHandlerEntry.Next(handlers, index) < 0)
         {
-            if (Invoke(handlers[0], e) is { } running) _ = ReleaseAfterAsync(running, packet);
+            if (Invoke(handlers[index], e) is { } running) _ = ReleaseAfterAsync(running, packet);
             else packet.Release();
             return;
         }
         List<Task>? pending = null;
-        foreach (var handler in handlers)
-            if (Invoke(handler, e) is { } running) (pending ??= []).Add(running);
+        for (; index >= 0; index = EventHandlerEntry.Next(handlers, index))
+            if (Invoke(handlers[index], e) is { } running) (pending ??= []).Add(running);
         if (pending is null) packet.Release();
         else _ = ReleaseAfterAsync(Task.WhenAll(pending), packet);
     }
 
     /// <summary>Runs a handler; null once it has finished, else a task that completes (never faults) when it does.</summary>
-    private Task? Invoke(Func<SocketIOEvent, Task> handler, SocketIOEvent e)
+    private Task? Invoke(in EventHandlerEntry handler, SocketIOEvent e)
     {
         Task task;
-        try { task = handler(e); }
+        try { task = handler.Invoke(e); }
         catch (Exception ex)
         {
             LogHandlerFailed(Namespace.Server.Logger, ex, e.Name, Id);
@@ -320,43 +324,6 @@ public sealed partial class SocketIOSocket
         {
             try { handler(reason); }
             catch (Exception ex) { LogHandlerFailed(Namespace.Server.Logger, ex, "disconnect", Id); }
-        }
-    }
-
-    /// <summary>The handlers of one event name, with the name's UTF-8 bytes for matching received JSON in place.</summary>
-    private sealed class HandlerEntry(string name, ImmutableArray<Func<SocketIOEvent, Task>> handlers)
-    {
-        public string Name { get; } = name;
-        public byte[] Utf8Name { get; } = System.Text.Encoding.UTF8.GetBytes(name);
-        public ImmutableArray<Func<SocketIOEvent, Task>> Handlers { get; } = handlers;
-
-        public static HandlerEntry[] With(HandlerEntry[] entries, string name, Func<SocketIOEvent, Task> handler)
-        {
-            for (var i = 0; i < entries.Length; i++)
-            {
-                if (!string.Equals(entries[i].Name, name, StringComparison.Ordinal)) continue;
-                var copy = (HandlerEntry[])entries.Clone();
-                copy[i] = new HandlerEntry(name, entries[i].Handlers.Add(handler));
-                return copy;
-            }
-            return [.. entries, new HandlerEntry(name, [handler])];
-        }
-
-        /// <summary>The entry for an event's name element (a string, or a number as the JS server allows).</summary>
-        public static HandlerEntry? Find(HandlerEntry[] entries, JsonElement name)
-        {
-            if (entries.Length == 0) return null;
-            if (name.ValueKind == JsonValueKind.String)
-            {
-                // ValueEquals on UTF-8 compares the raw bytes when the JSON string has no escapes (unescaping otherwise).
-                foreach (var entry in entries)
-                    if (name.ValueEquals(entry.Utf8Name)) return entry;
-                return null;
-            }
-            var text = name.GetRawText();
-            foreach (var entry in entries)
-                if (string.Equals(entry.Name, text, StringComparison.Ordinal)) return entry;
-            return null;
         }
     }
 

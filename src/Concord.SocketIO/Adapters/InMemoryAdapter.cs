@@ -1,18 +1,20 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 
 namespace Concord.SocketIO.Adapters;
 
 /// <summary>
 /// The single-node adapter: rooms as two maps (room → sockets, socket → rooms) under one lock
-/// that is never held while sending. Multi-node adapters derive from it for the local part.
+/// that is never held while sending. Multi-node adapters derive from it for the local part. Each map's
+/// value is a <see cref="MemberSet"/> slot, so one-member rooms and one-room sockets cost no set object.
 /// </summary>
 public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
 {
     private static readonly IReadOnlySet<string> NoRooms = new HashSet<string>();
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _sids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object?> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object?> _sids = new(StringComparer.Ordinal);
     private readonly InMemoryRecovery? _recovery = nsp.Server.Options.ConnectionStateRecovery is { } recovery ? new(recovery) : null;
 
     /// <inheritdoc />
@@ -20,12 +22,13 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     {
         lock (_lock)
         {
-            if (!_sids.TryGetValue(socketId, out var joined)) _sids[socketId] = joined = new HashSet<string>(StringComparer.Ordinal);
+            // The socket is registered even when it joins no room (it still counts for broadcasts to all).
+            CollectionsMarshal.GetValueRefOrAddDefault(_sids, socketId, out _);
             foreach (var room in rooms)
             {
-                joined.Add(room);
-                if (!_rooms.TryGetValue(room, out var members)) _rooms[room] = members = new HashSet<string>(StringComparer.Ordinal);
-                members.Add(socketId);
+                // Looked up again per room: adding a room may move the dictionary's entries.
+                MemberSet.Add(ref CollectionsMarshal.GetValueRefOrAddDefault(_sids, socketId, out _), room);
+                MemberSet.Add(ref CollectionsMarshal.GetValueRefOrAddDefault(_rooms, room, out _), socketId);
             }
         }
     }
@@ -35,7 +38,9 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     {
         lock (_lock)
         {
-            if (_sids.TryGetValue(socketId, out var joined)) joined.Remove(room);
+            ref var joined = ref CollectionsMarshal.GetValueRefOrNullRef(_sids, socketId);
+            // A socket that left its last room keeps its entry (an empty set), as it did with a HashSet.
+            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref joined)) MemberSet.Remove(ref joined, room);
             RemoveFromRoom(socketId, room);
         }
     }
@@ -46,21 +51,21 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
         lock (_lock)
         {
             if (!_sids.Remove(socketId, out var joined)) return;
-            foreach (var room in joined) RemoveFromRoom(socketId, room);
+            foreach (var room in new MemberSet(joined)) RemoveFromRoom(socketId, room);
         }
     }
 
     private void RemoveFromRoom(string socketId, string room)
     {
-        if (!_rooms.TryGetValue(room, out var members)) return;
-        members.Remove(socketId);
-        if (members.Count == 0) _rooms.Remove(room);
+        ref var members = ref CollectionsMarshal.GetValueRefOrNullRef(_rooms, room);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref members)) return;
+        if (MemberSet.Remove(ref members, socketId)) _rooms.Remove(room);
     }
 
     /// <inheritdoc />
     public override IReadOnlySet<string> SocketRooms(string socketId)
     {
-        lock (_lock) return _sids.TryGetValue(socketId, out var joined) ? new HashSet<string>(joined) : NoRooms;
+        lock (_lock) return _sids.TryGetValue(socketId, out var joined) ? new MemberSet(joined).ToHashSet() : NoRooms;
     }
 
     /// <summary>Ids of the local sockets an operation targets; computed under the lock, used after it.</summary>
@@ -90,7 +95,9 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
             {
                 foreach (var room in options.Except)
                 {
-                    if (_rooms.TryGetValue(room, out var members)) (excluded ??= new(StringComparer.Ordinal)).UnionWith(members);
+                    if (!_rooms.TryGetValue(room, out var members)) continue;
+                    excluded ??= new(StringComparer.Ordinal);
+                    foreach (var sid in new MemberSet(members)) excluded.Add(sid);
                 }
             }
             if (options.Rooms.Count == 0)
@@ -103,7 +110,8 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
             if (options.Rooms is RoomSet { Count: 1 } single)
             {
                 // io.To(room).Emit(…): one room, so no duplicate check and no enumerator object for the rooms.
-                if (!_rooms.TryGetValue(single.Items[0], out var members)) return items;
+                if (!_rooms.TryGetValue(single.Items[0], out var slot)) return items;
+                var members = new MemberSet(slot);
                 Reserve(ref items, count, members.Count);
                 foreach (var sid in members)
                     if (excluded is null || !excluded.Contains(sid)) items[count++] = sid;
@@ -112,7 +120,8 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
             var seen = options.Rooms.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
             foreach (var room in options.Rooms)
             {
-                if (!_rooms.TryGetValue(room, out var members)) continue;
+                if (!_rooms.TryGetValue(room, out var slot)) continue;
+                var members = new MemberSet(slot);
                 Reserve(ref items, count, members.Count);
                 foreach (var sid in members)
                 {

@@ -43,6 +43,9 @@ internal sealed class CompactMap : IReadOnlyDictionary<string, string>
         return new CompactMap(items, comparer);
     }
 
+    /// <summary>Wraps pairs whose keys are already unique under <paramref name="comparer"/>; the array is kept, not copied.</summary>
+    public static CompactMap Wrap(KeyValuePair<string, string>[] items, StringComparer comparer) => new(items, comparer);
+
     private static int IndexOf(ReadOnlySpan<KeyValuePair<string, string>> items, string key, StringComparer comparer)
     {
         for (var i = 0; i < items.Length; i++)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Concord.SocketIO.EngineIO;
@@ -52,33 +53,34 @@ public sealed class EngineIOServer
     // one more state machine alive for its whole life just to await its transport.
     public Task HandleAsync(HttpContext context)
     {
-        var isWebSocket = context.WebSockets.IsWebSocketRequest;
+        // The feature itself, not HttpContext.WebSockets (a wrapper object the request would keep).
+        var isWebSocket = context.Features.Get<IHttpWebSocketFeature>()?.IsWebSocketRequest == true;
         if (!isWebSocket && Cors.Apply(context, Options.CorsOrigins)) return Task.CompletedTask;
 
-        var query = context.Request.Query;
-        var transport = query["transport"].ToString();
+        var query = QueryParser.Parse(context.Request.QueryString.Value);
+        var transport = QueryParser.Get(query, "transport");
         if (!IsAllowedTransport(transport)) return EngineIOErrors.WriteAsync(context, EngineIOErrors.UnknownTransport);
-        var sid = query["sid"].ToString();
+        var sid = QueryParser.Get(query, "sid");
         if (sid.Length > 0) return HandleExistingAsync(context, sid, transport, isWebSocket);
         if (!HttpMethods.IsGet(context.Request.Method)) return EngineIOErrors.WriteAsync(context, EngineIOErrors.BadHandshakeMethod);
-        if (query["EIO"] != "4") return EngineIOErrors.WriteAsync(context, EngineIOErrors.UnsupportedProtocolVersion);
+        if (QueryParser.Get(query, "EIO") != "4") return EngineIOErrors.WriteAsync(context, EngineIOErrors.UnsupportedProtocolVersion);
         if ((transport == "websocket") != isWebSocket) return EngineIOErrors.WriteAsync(context, EngineIOErrors.BadRequest);
-        if (Options.AllowRequest is { } allow) return HandshakeIfAllowedAsync(context, allow, isWebSocket);
-        return Handshake(context, isWebSocket);
+        if (Options.AllowRequest is { } allow) return HandshakeIfAllowedAsync(context, query, allow, isWebSocket);
+        return Handshake(context, query, isWebSocket);
     }
 
-    private async Task HandshakeIfAllowedAsync(HttpContext context, Func<HttpContext, ValueTask<bool>> allow, bool isWebSocket)
+    private async Task HandshakeIfAllowedAsync(HttpContext context, KeyValuePair<string, string>[] query, Func<HttpContext, ValueTask<bool>> allow, bool isWebSocket)
     {
         if (!await allow(context))
         {
             await EngineIOErrors.WriteAsync(context, EngineIOErrors.Forbidden);
             return;
         }
-        await Handshake(context, isWebSocket);
+        await Handshake(context, query, isWebSocket);
     }
 
-    private Task Handshake(HttpContext context, bool isWebSocket) =>
-        isWebSocket ? WebSocketTransport.HandshakeAsync(this, context) : PollingTransport.HandshakeAsync(this, context);
+    private Task Handshake(HttpContext context, KeyValuePair<string, string>[] query, bool isWebSocket) =>
+        isWebSocket ? WebSocketTransport.HandshakeAsync(this, context, query) : PollingTransport.HandshakeAsync(this, context, query);
 
     private async Task HandleExistingAsync(HttpContext context, string sid, string transport, bool isWebSocket)
     {
@@ -111,9 +113,9 @@ public sealed class EngineIOServer
         _ => false,
     };
 
-    internal EngineIOSocket Open(HttpContext context, string transport)
+    internal EngineIOSocket Open(HttpContext context, KeyValuePair<string, string>[] query, string transport)
     {
-        var socket = new EngineIOSocket(this, NewId(), transport, EngineIORequest.From(context));
+        var socket = new EngineIOSocket(this, NewId(), transport, EngineIORequest.From(context, query));
         _sockets[socket.Id] = socket;
         StartHeartbeat();
         return socket;

@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
@@ -14,19 +15,21 @@ public sealed class EngineIOSocket
 
     private readonly EngineIOServer _server;
     private readonly OutboundQueue _outbound;
-    private readonly CancellationTokenSource _closed = new();
-    private readonly TaskCompletionSource _closedTask = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Lock _heartbeatLock = new();
+    // Made on first use of ClosedToken (a polling session upgrading): a WebSocket session never needs it.
+    private CancellationTokenSource? _closed;
     // Heartbeat deadline (Environment.TickCount64, ms): the server's shared heartbeat scan calls
     // OnHeartbeat once it passes, instead of a Timer per session (one Timer is ~150 bytes and a
     // timer-queue entry; 10,000 idle sessions would hold 10,000 of them).
     private long _deadline;
-    private bool _awaitingPong;
+    // 1 from a ping until its pong. Interlocked rather than a lock per session: a stale pong racing the
+    // heartbeat at worst moves the next ping earlier, never past its deadline.
+    private int _awaitingPong;
     private int _state;
     private int _pollBusy, _postBusy;
     private string _closeReason = "forced close";
     private Func<EngineIOMessage, ValueTask>? _onMessage;
     private Action<string>? _onClose;
+    private IEngineIOSessionHandler? _handler;
 
     internal EngineIOSocket(EngineIOServer server, string id, string transport, EngineIORequest request)
     {
@@ -58,12 +61,30 @@ public sealed class EngineIOSocket
     public bool IsOpen => Volatile.Read(ref _state) == Open;
 
     internal OutboundQueue Outbound => _outbound;
-    internal CancellationToken ClosedToken => _closed.Token;
-    internal Task Completion => _closedTask.Task;
+    internal bool IsClosed => Volatile.Read(ref _state) == Closed;
+
+    internal CancellationToken ClosedToken
+    {
+        get
+        {
+            if (IsClosed) return new CancellationToken(true);
+            var closed = Volatile.Read(ref _closed) ?? Interlocked.CompareExchange(ref _closed, new(), null) ?? _closed!;
+            // CloseNow cancels the source only if it saw it; if it ran in between, cancel it here.
+            if (IsClosed) closed.Cancel();
+            return closed.Token;
+        }
+    }
     internal string CloseReason => _closeReason;
     internal bool Upgrading { get; set; }
-    /// <summary>Set by the WebSocket receive loop when it ended the session (the client closed or broke the protocol).</summary>
-    internal volatile bool ReceiveEnded;
+    // Set once the session runs on a WebSocket: a close from elsewhere then hands them to WebSocketTransport.
+    private WebSocket? _webSocket;
+    private Task? _writer;
+
+    /// <summary>
+    /// Who finishes this session's WebSocket, claimed once with a compare-exchange: the WebSocket transport's
+    /// receive loop or its close from the server's side (see <see cref="WebSocketTransport.OnSessionClosed"/>).
+    /// </summary>
+    internal object? WebSocketCloser;
     internal EngineIOServer Server => _server;
 
     /// <summary>Sets the handler for incoming messages; it is awaited, so messages of one session are handled in order.</summary>
@@ -71,6 +92,9 @@ public sealed class EngineIOSocket
 
     /// <summary>Sets the handler called once with the close reason ("transport close", "ping timeout", ...).</summary>
     public void OnClose(Action<string> handler) => _onClose = handler;
+
+    /// <summary>Sets the Socket.IO layer's handler, called like the two above (before them on close).</summary>
+    internal void SetHandler(IEngineIOSessionHandler handler) => _handler = handler;
 
     /// <summary>Queues a text message. False when the session is closed or was dropped as too slow.</summary>
     public bool Send(string text)
@@ -115,11 +139,25 @@ public sealed class EngineIOSocket
         Volatile.Write(ref _deadline, long.MaxValue);
         _outbound.TryComplete();
         _server.Remove(this);
-        try { _closed.Cancel(); }
+        try { Volatile.Read(ref _closed)?.Cancel(); }
         catch (AggregateException ex) { _server.Logger.LogError(ex, "Close callback failed for {Sid}", Id); }
-        try { _onClose?.Invoke(reason); }
+        try
+        {
+            _handler?.OnClose(reason);
+            _onClose?.Invoke(reason);
+        }
         catch (Exception ex) { _server.Logger.LogError(ex, "Close handler failed for {Sid}", Id); }
-        _closedTask.TrySetResult();
+        if (Volatile.Read(ref _webSocket) is { } webSocket) WebSocketTransport.OnSessionClosed(this, webSocket, _writer!);
+    }
+
+    /// <summary>Records the WebSocket the session now runs on and its writer loop; a session already closed is closed on it at once.</summary>
+    internal void AttachWebSocket(WebSocket webSocket, Task writer)
+    {
+        _writer = writer;
+        // A full fence between publishing the socket and reading the state: CloseNow does the reverse, so
+        // at least one of the two sees the other (the transport's compare-exchange keeps it to one close).
+        Interlocked.Exchange(ref _webSocket, webSocket);
+        if (IsClosed) WebSocketTransport.OnSessionClosed(this, webSocket, writer);
     }
 
     internal async ValueTask OnPacketAsync(byte type, ReadOnlyMemory<byte> data, bool isBinary)
@@ -156,8 +194,10 @@ public sealed class EngineIOSocket
 
     private async ValueTask DeliverAsync(EngineIOMessage message)
     {
-        if (_onMessage is null) return;
-        try { await _onMessage(message); }
+        var handler = _handler;
+        var onMessage = _onMessage;
+        if (handler is null && onMessage is null) return;
+        try { await (handler is not null ? handler.OnMessageAsync(message) : onMessage!(message)); }
         catch (Exception ex)
         {
             _server.Logger.LogError(ex, "Message handler failed for {Sid}", Id);
@@ -178,27 +218,19 @@ public sealed class EngineIOSocket
             CloseNow(_closeReason);
             return;
         }
-        bool timedOut;
-        lock (_heartbeatLock)
+        if (Interlocked.Exchange(ref _awaitingPong, 1) == 1)
         {
-            timedOut = _awaitingPong;
-            if (!timedOut)
-            {
-                _awaitingPong = true;
-                TryChangeTimer(_server.Options.PingTimeout);
-            }
+            CloseNow("ping timeout");
+            return;
         }
-        if (timedOut) CloseNow("ping timeout");
-        else Enqueue(OutboundItem.Ping);
+        TryChangeTimer(_server.Options.PingTimeout);
+        Enqueue(OutboundItem.Ping);
     }
 
     private void OnPong()
     {
-        lock (_heartbeatLock)
-        {
-            _awaitingPong = false;
-            TryChangeTimer(_server.Options.PingInterval);
-        }
+        Volatile.Write(ref _awaitingPong, 0);
+        TryChangeTimer(_server.Options.PingInterval);
     }
 
     private void TryChangeTimer(TimeSpan due)

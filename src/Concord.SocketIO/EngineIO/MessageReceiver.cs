@@ -15,17 +15,34 @@ internal sealed class MessageReceiver(WebSocket webSocket, int limit) : IDisposa
     private byte[]? _buffer;
 
     /// <summary>Receives one message; its data stays valid until the next call.</summary>
-    // Pooled builder: every message that is not already buffered completes asynchronously, and the
-    // default builder would allocate a fresh state-machine box for each of them.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<(ReceivedKind Kind, ReadOnlyMemory<byte> Data)> ReceiveAsync(CancellationToken cancellationToken)
+    public async ValueTask<(ReceivedKind Kind, ReadOnlyMemory<byte> Data)> ReceiveAsync(CancellationToken cancellationToken) =>
+        await ReadAsync(await WaitAsync(cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// The zero-byte read that waits for the next message; pass its result to <see cref="ReadAsync"/>.
+    /// Not async: an idle connection's receive loop then awaits the WebSocket's own operation, so no
+    /// state machine of this class stays alive while it waits (a pooled one did: ~180 bytes per idle connection).
+    /// </summary>
+    public ValueTask<ValueWebSocketReceiveResult> WaitAsync(CancellationToken cancellationToken)
     {
         Release();
-        var first = await webSocket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
-        if (first.MessageType == WebSocketMessageType.Close) return (ReceivedKind.Close, default);
-        var kind = first.MessageType == WebSocketMessageType.Text ? ReceivedKind.Text : ReceivedKind.Binary;
-        if (first.EndOfMessage) return (kind, ReadOnlyMemory<byte>.Empty);
+        return webSocket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+    }
 
+    /// <summary>Reads the rest of the message whose start <see cref="WaitAsync"/> saw; its data stays valid until the next wait.</summary>
+    public ValueTask<(ReceivedKind Kind, ReadOnlyMemory<byte> Data)> ReadAsync(ValueWebSocketReceiveResult first, CancellationToken cancellationToken)
+    {
+        if (first.MessageType == WebSocketMessageType.Close) return new((ReceivedKind.Close, default));
+        var kind = first.MessageType == WebSocketMessageType.Text ? ReceivedKind.Text : ReceivedKind.Binary;
+        if (first.EndOfMessage) return new((kind, ReadOnlyMemory<byte>.Empty));
+        return ReadBodyAsync(kind, cancellationToken);
+    }
+
+    // Pooled builder: a message's body usually arrives with its header, but when it does not, the
+    // default builder would allocate a fresh state-machine box for each such message.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(ReceivedKind Kind, ReadOnlyMemory<byte> Data)> ReadBodyAsync(ReceivedKind kind, CancellationToken cancellationToken)
+    {
         _buffer = ArrayPool<byte>.Shared.Rent(4096);
         var count = 0;
         while (true)

@@ -13,9 +13,9 @@ internal static class PollingTransport
     private const string TextContentType = "text/plain; charset=UTF-8";
     private static readonly ReadOnlyMemory<byte> Ok = "ok"u8.ToArray();
 
-    public static async Task HandshakeAsync(EngineIOServer server, HttpContext context)
+    public static async Task HandshakeAsync(EngineIOServer server, HttpContext context, KeyValuePair<string, string>[] query)
     {
-        var socket = server.Open(context, "polling");
+        var socket = server.Open(context, query, "polling");
         server.NotifyConnection(socket);
         var open = server.OpenPacket(socket.Id, canUpgrade: true);
         context.Response.ContentType = TextContentType;

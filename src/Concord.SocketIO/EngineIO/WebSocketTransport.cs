@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Concord.SocketIO.EngineIO;
 
@@ -10,107 +11,93 @@ internal static class WebSocketTransport
 {
     private static readonly ReadOnlyMemory<byte> ProbeAnswer = "3probe"u8.ToArray();
     private static readonly TimeSpan CloseReplyGrace = TimeSpan.FromSeconds(1);
+    // Marks a WebSocket that its receive loop finishes (see EngineIOSocket.WebSocketCloser).
+    private static readonly object ClosedByReceiveLoop = new();
 
     // No WebSocket-level keep-alive: Engine.IO's own pings already detect dead peers, and ASP.NET's
     // keep-alive costs a timer per connection.
     private static readonly WebSocketAcceptContext AcceptContext = new() { KeepAliveInterval = TimeSpan.Zero };
 
-    public static async Task HandshakeAsync(EngineIOServer server, HttpContext context)
-    {
-        using var webSocket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext);
-        var socket = server.Open(context, "websocket");
-        socket.Enqueue(new OutboundItem(OutboundKind.Text, server.OpenPacket(socket.Id, canUpgrade: false)));
-        server.NotifyConnection(socket);
-        using var receiver = new MessageReceiver(webSocket, server.Options.MaxHttpBufferSize);
-        await RunAsync(socket, webSocket, receiver);
-    }
+    public static Task HandshakeAsync(EngineIOServer server, HttpContext context, KeyValuePair<string, string>[] query) =>
+        RunAsync(server, context, query, upgrading: null);
 
     /// <summary>Probes a new WebSocket for a polling session and, on "5", moves the session onto it.</summary>
-    public static async Task UpgradeAsync(EngineIOSocket socket, HttpContext context)
+    public static Task UpgradeAsync(EngineIOSocket socket, HttpContext context) =>
+        RunAsync(socket.Server, context, query: null, upgrading: socket);
+
+    // The feature itself, not HttpContext.WebSockets (a wrapper object the request would keep for the connection's life).
+    private static Task<WebSocket> AcceptAsync(HttpContext context) =>
+        context.Features.Get<IHttpWebSocketFeature>()?.AcceptAsync(AcceptContext) ?? throw new NotSupportedException("WebSockets are not supported");
+
+    /// <returns>True when the client finished the upgrade with "5" and the session is still open.</returns>
+    private static async Task<bool> ProbeAsync(EngineIOSocket socket, WebSocket webSocket, MessageReceiver receiver)
     {
-        using var webSocket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext);
-        using var receiver = new MessageReceiver(webSocket, socket.Server.Options.MaxHttpBufferSize);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(socket.ClosedToken);
         timeout.CancelAfter(socket.Server.Options.UpgradeTimeout);
         try
         {
             var probe = await receiver.ReceiveAsync(timeout.Token);
-            if (probe.Kind != ReceivedKind.Text || !probe.Data.Span.SequenceEqual("2probe"u8)) return;
+            if (probe.Kind != ReceivedKind.Text || !probe.Data.Span.SequenceEqual("2probe"u8)) return false;
             await webSocket.SendAsync(ProbeAnswer, WebSocketMessageType.Text, true, timeout.Token);
             socket.BeginUpgrade();
             var upgrade = await receiver.ReceiveAsync(timeout.Token);
             if (upgrade.Kind != ReceivedKind.Text || !upgrade.Data.Span.SequenceEqual("5"u8))
             {
                 socket.Upgrading = false;
-                return;
+                return false;
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
         {
             socket.Upgrading = false;
-            return;
+            return false;
         }
-        if (socket.ClosedToken.IsCancellationRequested) return;
-        socket.CompleteUpgrade();
-        await RunAsync(socket, webSocket, receiver);
+        return !socket.ClosedToken.IsCancellationRequested;
     }
 
     /// <summary>
-    /// Runs a session on its WebSocket. No extra CancellationTokenSource or Task.WhenAny per
-    /// connection: the receive loop ends the session itself when the client goes, and this method
-    /// waits on the session's own completion; a close from elsewhere is finished by aborting the
-    /// socket after a grace period (which also frees a writer stuck on a client that stopped reading).
+    /// Accepts the WebSocket, opens a session on it (or, for <paramref name="upgrading"/>, probes and moves
+    /// that polling session onto it), then runs the session's receive loop in this same method and ends the
+    /// session when the client goes. One method for the whole life, so an idle session keeps one state
+    /// machine here plus its writer loop's (separate handshake, run and receive-loop methods, and a
+    /// completion source to wake the run on close, were ~0.5 KB per connection, measured).
+    /// <para>
+    /// Who finishes the WebSocket is decided once (<see cref="EngineIOSocket.WebSocketCloser"/>): the receive
+    /// loop when the client closed or broke the protocol (it answers the close and lets the writer finish), or
+    /// <see cref="CloseFromServerAsync"/>, started when the session is closed from elsewhere (ping timeout,
+    /// server close), which flushes, sends a close frame and aborts after a grace period if the client does not
+    /// answer (which also frees a writer stuck on a client that stopped reading).
+    /// </para>
     /// </summary>
-    private static async Task RunAsync(EngineIOSocket socket, WebSocket webSocket, MessageReceiver receiver)
+    private static async Task RunAsync(EngineIOServer server, HttpContext context, KeyValuePair<string, string>[]? query, EngineIOSocket? upgrading)
     {
-        var writer = WriteLoopAsync(socket, webSocket);
-        var receive = ReceiveLoopAsync(socket, receiver);
-        await socket.Completion;
-        if (socket.ReceiveEnded)
+        using var webSocket = await AcceptAsync(context);
+        using var receiver = new MessageReceiver(webSocket, server.Options.MaxHttpBufferSize);
+        EngineIOSocket socket;
+        if (upgrading is null)
         {
-            var status = await receive;
-            if (!await WithinAsync(writer, CloseReplyGrace)) webSocket.Abort();
-            await writer;
-            if (status is { } closeStatus) await TryCloseOutputAsync(webSocket, closeStatus);
-            return;
+            socket = server.Open(context, query!, "websocket");
+            socket.Enqueue(new OutboundItem(OutboundKind.Text, server.OpenPacket(socket.Id, canUpgrade: false)));
+            server.NotifyConnection(socket);
         }
-        // Closed from elsewhere (ping timeout, parse error, server close): say goodbye with a close
-        // frame, as the JS server does, and give the client a moment to answer it.
-        if (!await WithinAsync(writer, CloseReplyGrace)) webSocket.Abort();
-        await writer;
-        await TryCloseOutputAsync(webSocket, WebSocketCloseStatus.NormalClosure);
-        if (!await WithinAsync(receive, CloseReplyGrace)) webSocket.Abort();
-        await receive;
-    }
+        else
+        {
+            if (!await ProbeAsync(upgrading, webSocket, receiver)) return;
+            socket = upgrading;
+            socket.CompleteUpgrade();
+        }
+        var writer = WriteLoopAsync(socket, webSocket);
+        socket.AttachWebSocket(webSocket, writer);
 
-    private static async Task<bool> WithinAsync(Task task, TimeSpan grace)
-    {
-        if (task.IsCompleted) return true;
-        try { await task.WaitAsync(grace); }
-        catch (TimeoutException) { return false; }
-        catch { }
-        return true;
-    }
-
-    private static async Task TryCloseOutputAsync(WebSocket webSocket, WebSocketCloseStatus status)
-    {
-        if (webSocket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
-        try { await webSocket.CloseOutputAsync(status, null, CancellationToken.None); }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException) { }
-    }
-
-    /// <summary>
-    /// Reads until the client closes, then ends the session; once the session is closed, messages
-    /// are read and dropped until the client's close reply or the abort.
-    /// </summary>
-    private static async Task<WebSocketCloseStatus?> ReceiveLoopAsync(EngineIOSocket socket, MessageReceiver receiver)
-    {
+        // Reads until the client closes; once the session is closed from elsewhere, messages are read and
+        // dropped until the client's close reply or the abort.
         string reason;
         WebSocketCloseStatus? status = null;
         while (true)
         {
             (ReceivedKind Kind, ReadOnlyMemory<byte> Data) message;
-            try { message = await receiver.ReceiveAsync(CancellationToken.None); }
+            // Two steps so that an idle connection waits on the WebSocket's own operation (see MessageReceiver.WaitAsync).
+            try { message = await receiver.ReadAsync(await receiver.WaitAsync(CancellationToken.None), CancellationToken.None); }
             catch (OperationCanceledException) { reason = "forced close"; break; }
             catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException) { reason = "transport close"; break; }
 
@@ -137,9 +124,69 @@ internal static class WebSocketTransport
             }
             await socket.OnPacketAsync(message.Data.Span[0], message.Data[1..], isBinary: false);
         }
-        socket.ReceiveEnded = true;
+
+        // Claimed before CloseNow, so that this close does not also start CloseFromServerAsync.
+        if (Interlocked.CompareExchange(ref socket.WebSocketCloser, ClosedByReceiveLoop, null) is ServerClose serverClose)
+        {
+            // Closed from elsewhere first: that close finishes the WebSocket; it only waited for this loop to end.
+            serverClose.ReceiveEnded.TrySetResult();
+            await serverClose.Done.Task;
+            return;
+        }
         socket.CloseNow(reason);
-        return status;
+        if (!await WithinAsync(writer, CloseReplyGrace)) webSocket.Abort();
+        await writer;
+        if (status is { } closeStatus) await TryCloseOutputAsync(webSocket, closeStatus);
+    }
+
+    /// <summary>A close from elsewhere in progress: the receive loop signals its end, and waits for the close to finish.</summary>
+    private sealed class ServerClose
+    {
+        public TaskCompletionSource ReceiveEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>
+    /// Called once a session on a WebSocket is closed (and when a closed session's WebSocket is attached):
+    /// unless the receive loop already claimed the close, finishes the WebSocket from the server's side.
+    /// </summary>
+    internal static void OnSessionClosed(EngineIOSocket socket, WebSocket webSocket, Task writer)
+    {
+        if (Volatile.Read(ref socket.WebSocketCloser) is not null) return;
+        var close = new ServerClose();
+        if (Interlocked.CompareExchange(ref socket.WebSocketCloser, close, null) is null) _ = CloseFromServerAsync(webSocket, writer, close);
+    }
+
+    /// <summary>
+    /// Closed from elsewhere (ping timeout, parse error, server close): say goodbye with a close frame, as the
+    /// JS server does, and give the client a moment to answer it.
+    /// </summary>
+    private static async Task CloseFromServerAsync(WebSocket webSocket, Task writer, ServerClose close)
+    {
+        try
+        {
+            if (!await WithinAsync(writer, CloseReplyGrace)) webSocket.Abort();
+            await writer;
+            await TryCloseOutputAsync(webSocket, WebSocketCloseStatus.NormalClosure);
+            if (!await WithinAsync(close.ReceiveEnded.Task, CloseReplyGrace)) webSocket.Abort();
+        }
+        finally { close.Done.TrySetResult(); }
+    }
+
+    private static async Task<bool> WithinAsync(Task task, TimeSpan grace)
+    {
+        if (task.IsCompleted) return true;
+        try { await task.WaitAsync(grace); }
+        catch (TimeoutException) { return false; }
+        catch { }
+        return true;
+    }
+
+    private static async Task TryCloseOutputAsync(WebSocket webSocket, WebSocketCloseStatus status)
+    {
+        if (webSocket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        try { await webSocket.CloseOutputAsync(status, null, CancellationToken.None); }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException) { }
     }
 
     /// <summary>
@@ -152,14 +199,13 @@ internal static class WebSocketTransport
     private static async Task WriteLoopAsync(EngineIOSocket socket, WebSocket webSocket)
     {
         var reader = socket.Outbound;
-        var token = socket.ClosedToken;
         try
         {
             while (await reader.WaitToReadAsync(CancellationToken.None))
             {
                 while (reader.TryRead(out var item))
                 {
-                    if (token.IsCancellationRequested) return;
+                    if (socket.IsClosed) return;
                     switch (item.Kind)
                     {
                         case OutboundKind.Text:
