@@ -70,6 +70,52 @@ public abstract class ConversationTests(ConcordApp app)
     }
 
     [Fact]
+    public async Task AnyParticipantAddsSomeoneToAGroupWhoThenSeesItsHistory()
+    {
+        var alice = await app.NewUser().RegisterAsync();
+        var bob = await app.NewUser().RegisterAsync();
+        var carol = await app.NewUser().RegisterAsync();
+        var dave = await app.NewUser().RegisterAsync();
+        var stranger = await app.NewUser().RegisterAsync();
+        var id = (await (await alice.PostAsync("/api/conversations", new { userIds = new[] { bob.Id, carol.Id } })).JsonAsync()).Id();
+        var participants = $"/api/conversations/{id}/participants";
+        await (await alice.PostAsync($"/api/conversations/{id}/messages", new { content = "before dave" })).AssertStatusAsync(HttpStatusCode.Created);
+
+        await (await stranger.PostAsync(participants, new { userId = stranger.Id })).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await bob.PostAsync(participants, new { userId = "123456789" })).AssertProblemAsync(HttpStatusCode.NotFound);
+        var problem = await (await bob.PostAsync(participants, new { userId = "abc" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("userId", problem.GetRawText());
+
+        var added = await bob.PostAsync(participants, new { userId = dave.Id });
+        await added.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(new[] { alice.Id, bob.Id, carol.Id, dave.Id }.Order(),
+            (await added.JsonAsync()).GetProperty("participants").EnumerateArray().Select(p => p.GetProperty("id").GetString()).Order());
+        var history = await (await dave.GetAsync($"/api/conversations/{id}/messages")).JsonAsync();
+        Assert.Equal("before dave", history[0].GetProperty("content").GetString());
+        // Adding someone already there changes nothing.
+        await (await carol.PostAsync(participants, new { userId = dave.Id })).AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(4, await app.WithDbAsync(db => db.ConversationParticipants.CountAsync(p => p.ConversationId == id)));
+    }
+
+    [Fact]
+    public async Task AGroupHoldsAtMostTenEvenUnderConcurrentAddsAndA1To1TakesNoThird()
+    {
+        var owner = await app.NewUser().RegisterAsync();
+        var users = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => app.NewUser().RegisterAsync()));
+        var id = (await (await owner.PostAsync("/api/conversations", new { userIds = users.Take(2).Select(u => u.Id) })).JsonAsync()).Id();
+
+        // 10 concurrent adds for the 7 free places.
+        var responses = await Task.WhenAll(users.Skip(2).Select(u => owner.PostAsync($"/api/conversations/{id}/participants", new { userId = u.Id })));
+        Assert.Equal(7, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal(10, await app.WithDbAsync(db => db.ConversationParticipants.CountAsync(p => p.ConversationId == id)));
+
+        var direct = (await (await users[0].PostAsync("/api/conversations", new { userId = users[1].Id })).JsonAsync()).Id();
+        await (await users[0].PostAsync($"/api/conversations/{direct}/participants", new { userId = users[2].Id })).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(2, await app.WithDbAsync(db => db.ConversationParticipants.CountAsync(p => p.ConversationId == direct)));
+    }
+
+    [Fact]
     public async Task ADirectConversationCannotBeLeftAndStrangersCannotTellItExists()
     {
         var alice = await app.NewUser().RegisterAsync();

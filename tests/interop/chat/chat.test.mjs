@@ -211,7 +211,7 @@ test("direct messages reach only the conversation's participants", async () => {
   }
 });
 
-test("a participant who leaves a group stops receiving its messages at once", async () => {
+test("participants are told when someone is added to or leaves a group; a leaver stops receiving at once", async () => {
   const alice = await newUser("alice");
   const bob = await newUser("bob");
   const carol = await newUser("carol");
@@ -221,6 +221,14 @@ test("a participant who leaves a group stops receiving its messages at once", as
   const c = await connect(carol);
   try {
     for (const s of [a, b, c]) assert.equal((await request(s, "join-conversation", { conversationId: group.id })).ok, true);
+    const dave = await newUser("dave");
+    const welcomed = next(b, "conversation-participant-added");
+    await alice.rest("POST", `/api/conversations/${group.id}/participants`, { userId: dave.id }, 200);
+    const addedEvent = await welcomed;
+    assert.equal(addedEvent.conversationId, group.id);
+    assert.equal(addedEvent.user.id, dave.id);
+    assert.equal(addedEvent.user.username, dave.username);
+
     const told = next(b, "conversation-participant-left");
     await carol.rest("POST", `/api/conversations/${group.id}/leave`, undefined, 204);
     assert.deepEqual(await told, { conversationId: group.id, userId: carol.id });

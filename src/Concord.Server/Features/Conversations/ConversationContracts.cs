@@ -25,9 +25,20 @@ public sealed record ConversationDto(long Id, bool IsGroup, string? Name, List<U
 /// <summary>Payload of <c>conversation-participant-left</c>.</summary>
 public sealed record ParticipantLeftEvent(long ConversationId, long UserId);
 
+/// <summary>Payload of <c>conversation-participant-added</c>.</summary>
+public sealed record ParticipantAddedEvent(long ConversationId, UserSummary User);
+
 public static class ConversationEvents
 {
+    public const string ParticipantAdded = "conversation-participant-added";
     public const string ParticipantLeft = "conversation-participant-left";
+}
+
+public sealed record AddParticipantRequest(long? UserId);
+
+internal sealed class AddParticipantValidator : AbstractValidator<AddParticipantRequest>
+{
+    public AddParticipantValidator() => RuleFor(r => r.UserId).NotNull().GreaterThan(0);
 }
 
 /// <summary>Payload of <c>direct-message-deleted</c>.</summary>
@@ -38,6 +49,8 @@ public static class ConversationLimits
     /// <summary>Others in a group, besides its creator.</summary>
     public const int GroupMinOthers = 2;
     public const int GroupMaxOthers = 9;
+    /// <summary>Everyone in a group, as Discord's group DMs (its creator and nine others).</summary>
+    public const int GroupMaxParticipants = GroupMaxOthers + 1;
     public const int NameMax = 100;
 }
 

@@ -13,6 +13,7 @@ public static class ConversationEndpoints
         var group = app.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization();
         group.MapPost("/", Open).Validate<CreateConversationRequest>();
         group.MapGet("/", List);
+        group.MapPost("/{conversationId:long}/participants", AddParticipant).Validate<AddParticipantRequest>();
         group.MapPost("/{conversationId:long}/leave", Leave);
         group.MapPost("/{conversationId:long}/messages", Send);
         group.MapGet("/{conversationId:long}/messages", ListMessages);
@@ -32,6 +33,13 @@ public static class ConversationEndpoints
     {
         var (page, error) = PageRequest.Parse(before, null, limit);
         return error is not null ? error.ToResult() : Results.Ok(await conversations.ListAsync(user.UserId(), page, ct));
+    }
+
+    private static async Task<IResult> AddParticipant(long conversationId, AddParticipantRequest req, ClaimsPrincipal user, ConversationService conversations,
+        CancellationToken ct)
+    {
+        var (conversation, error) = await conversations.AddParticipantAsync(user.UserId(), conversationId, req.UserId!.Value, ct);
+        return error is not null ? error.ToResult() : Results.Ok(conversation);
     }
 
     private static async Task<IResult> Leave(long conversationId, ClaimsPrincipal user, ConversationService conversations, CancellationToken ct) =>

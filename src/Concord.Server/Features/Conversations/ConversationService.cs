@@ -14,6 +14,44 @@ public sealed class ConversationService(ConcordDbContext db, [FromKeyedServices(
     private static readonly ApiError NotFound = ApiError.NotFound("Conversation");
 
     /// <summary>
+    /// Any participant adds a user to a group (up to <see cref="ConversationLimits.GroupMaxParticipants"/>); the newcomer
+    /// sees the history, as in Discord's group DMs. Adding someone already there changes nothing. A 1:1 conversation
+    /// takes no third person (409): open a group instead.
+    /// </summary>
+    public async Task<(ConversationDto? Conversation, ApiError? Error)> AddParticipantAsync(long userId, long conversationId, long newUserId, CancellationToken ct = default)
+    {
+        bool added;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            // Locks the conversation row: concurrent adds are counted one after another, so the cap holds.
+            if (!await LockAsync(conversationId, ct)) return (null, NotFound);
+            var participants = await db.ConversationParticipants.Where(p => p.ConversationId == conversationId).Select(p => p.UserId).ToListAsync(ct);
+            if (!participants.Contains(userId)) return (null, NotFound);
+            if (!await db.Conversations.AnyAsync(c => c.Id == conversationId && c.IsGroup, ct))
+                return (null, new ApiError(ErrorCode.Conflict, "A direct conversation takes no third person; open a group instead."));
+            added = !participants.Contains(newUserId);
+            if (added)
+            {
+                if (participants.Count >= ConversationLimits.GroupMaxParticipants)
+                    return (null, new ApiError(ErrorCode.Conflict, $"A group has at most {ConversationLimits.GroupMaxParticipants} participants."));
+                if (!await db.Users.AnyAsync(u => u.Id == newUserId, ct)) return (null, ApiError.NotFound("User"));
+                db.ConversationParticipants.Add(new ConversationParticipant { ConversationId = conversationId, UserId = newUserId, JoinedAt = time.GetUtcNow() });
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+            }
+            await tx.CommitAsync(ct);
+        }
+        var conversation = await GetAsync(conversationId, ct);
+        if (added && conversation?.Participants.FirstOrDefault(p => p.Id == newUserId) is { } newcomer)
+            await realtime.PublishAsync(Rooms.Conversation(conversationId), ConversationEvents.ParticipantAdded, new ParticipantAddedEvent(conversationId, newcomer));
+        return (conversation, null);
+    }
+
+    /// <summary>A no-op update that locks the conversation's row until the transaction ends; false when it does not exist.</summary>
+    private async Task<bool> LockAsync(long conversationId, CancellationToken ct) =>
+        await db.Conversations.Where(c => c.Id == conversationId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, c => c.Name), ct) == 1;
+
+    /// <summary>
     /// Leaves a group conversation: the others are told, the leaver's sockets leave its rooms (messages and call), and
     /// the last one out deletes it with its messages. A 1:1 conversation cannot be left (409).
     /// </summary>
@@ -21,9 +59,8 @@ public sealed class ConversationService(ConcordDbContext db, [FromKeyedServices(
     {
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            // A no-op update locks the conversation row, so two last participants leaving at once cannot both see the other stay.
-            if (await db.Conversations.Where(c => c.Id == conversationId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, c => c.Name), ct) == 0)
-                return NotFound;
+            // Locked, so two last participants leaving at once cannot both see the other stay.
+            if (!await LockAsync(conversationId, ct)) return NotFound;
             var isGroup = await db.Conversations.Where(c => c.Id == conversationId && c.Participants.Any(p => p.UserId == userId))
                 .Select(c => (bool?)c.IsGroup).FirstOrDefaultAsync(ct);
             if (isGroup is null) return NotFound;
