@@ -8,6 +8,9 @@ public interface IRealtimeEvents
     /// <summary>Emits <paramref name="eventName"/> with <paramref name="payload"/> (serialized once) to every socket in <paramref name="room"/>.</summary>
     ValueTask PublishAsync(string room, string eventName, object payload);
 
+    /// <summary>Emits once to every socket in any of <paramref name="rooms"/>: a socket in several of them gets it once.</summary>
+    ValueTask PublishAsync(IReadOnlyCollection<string> rooms, string eventName, object payload);
+
     /// <summary>Makes every socket of <paramref name="userId"/>, on every node, leave <paramref name="rooms"/> (kick, ban, leave).</summary>
     ValueTask LeaveRoomsAsync(long userId, IReadOnlyCollection<string> rooms);
 
@@ -25,6 +28,12 @@ public static class Rooms
     public static string Server(long id) => $"server:{id}";
     public static string Channel(long id) => $"channel:{id}";
     public static string Conversation(long id) => $"conversation:{id}";
+
+    /// <summary>
+    /// Who hears of a conversation: its room (sockets that joined it) and every participant's user room, so each of a
+    /// participant's sockets gets its direct messages without joining first, as on Discord.
+    /// </summary>
+    public static string[] ConversationAudience(long id, IEnumerable<long> participantIds) => [Conversation(id), .. participantIds.Select(User)];
     /// <summary>The call of a voice channel.</summary>
     public static string ChannelCall(long channelId) => $"call:channel:{channelId}";
     /// <summary>The call of a direct-message conversation.</summary>

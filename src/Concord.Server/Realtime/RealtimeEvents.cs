@@ -8,6 +8,9 @@ internal sealed class SocketIORealtimeEvents(SocketIOServer io, TypingTracker ty
     public ValueTask PublishAsync(string room, string eventName, object payload) =>
         new(io.To(room).Emit(eventName, payload));
 
+    public ValueTask PublishAsync(IReadOnlyCollection<string> rooms, string eventName, object payload) =>
+        new(io.To([.. rooms]).Emit(eventName, payload));
+
     public ValueTask LeaveRoomsAsync(long userId, IReadOnlyCollection<string> rooms) =>
         new(io.In(Rooms.User(userId)).SocketsLeave([.. rooms]));
 

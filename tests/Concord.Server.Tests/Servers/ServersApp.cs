@@ -80,6 +80,9 @@ public sealed class RecordingRealtimeEvents(IServiceScopeFactory scopes) : IReal
         _calls.Enqueue(new RealtimeCall("publish", room, eventName, json, null, null, present));
     }
 
+    public ValueTask PublishAsync(IReadOnlyCollection<string> rooms, string eventName, object payload) =>
+        PublishAsync(string.Join(",", rooms), eventName, payload);
+
     public async ValueTask LeaveRoomsAsync(long userId, IReadOnlyCollection<string> rooms)
     {
         var serverRoom = rooms.FirstOrDefault(r => r.StartsWith("server:", StringComparison.Ordinal));

@@ -164,6 +164,35 @@ test("a kicked member stops receiving the server's events at once", async () => 
   }
 });
 
+test("a new conversation and its messages reach every socket of its participants without joining", async () => {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const carol = await newUser("carol");
+  const a = await connect(alice);
+  const b = await connect(bob);
+  const bSecondTab = await connect(bob);
+  const c = await connect(carol);
+  try {
+    const carolSaw = recorder(c, "conversation-created");
+    c.on("new-direct-message", (m) => carolSaw.seen.push(m));
+    const announced = next(b, "conversation-created");
+    const conversation = (await alice.rest("POST", "/api/conversations", { userId: bob.id }, 201)).body;
+    const shown = await announced;
+    assert.equal(shown.id, conversation.id);
+    assert.deepEqual(shown.participants.map((p) => p.id).sort(), [alice.id, bob.id].sort());
+
+    // Neither of bob's sockets joined the conversation's room: the user room carries it, once per socket.
+    const arrived = [next(b, "new-direct-message"), next(bSecondTab, "new-direct-message")];
+    const ack = await request(a, "send-direct-message", { conversationId: conversation.id, content: "hello bob" });
+    assert.equal(ack.ok, true, JSON.stringify(ack));
+    for (const m of await Promise.all(arrived)) assert.equal(m.id, ack.message.id);
+    await carolSaw.fence();
+    assert.deepEqual(carolSaw.seen, []);
+  } finally {
+    for (const s of [a, b, bSecondTab, c]) s.close();
+  }
+});
+
 test("direct messages reach only the conversation's participants", async () => {
   const alice = await newUser("alice");
   const bob = await newUser("bob");
@@ -177,6 +206,7 @@ test("direct messages reach only the conversation's participants", async () => {
     const refused = await request(c, "join-conversation", { conversationId: conversation.id });
     assert.equal(refused.error.code, "not_found");
     const carolSaw = recorder(c, "new-direct-message");
+    const bobSaw = recorder(b, "new-direct-message");
 
     const arrived = next(b, "new-direct-message");
     const ack = await request(a, "send-direct-message", { conversationId: conversation.id, content: "psst" });
@@ -184,6 +214,9 @@ test("direct messages reach only the conversation's participants", async () => {
     assert.equal((await arrived).content, "psst");
     await carolSaw.fence();
     assert.deepEqual(carolSaw.seen, []);
+    // Bob's socket is in the conversation's room and in his user room: it gets the message once.
+    await bobSaw.fence();
+    assert.equal(bobSaw.seen.length, 1);
 
     const denied = await request(c, "send-direct-message", { conversationId: conversation.id, content: "let me in" });
     assert.equal(denied.error.code, "not_found");

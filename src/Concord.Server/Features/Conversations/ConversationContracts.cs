@@ -30,6 +30,7 @@ public sealed record ParticipantAddedEvent(long ConversationId, UserSummary User
 
 public static class ConversationEvents
 {
+    public const string Created = "conversation-created";
     public const string ParticipantAdded = "conversation-participant-added";
     public const string ParticipantLeft = "conversation-participant-left";
 }

@@ -43,7 +43,8 @@ public sealed class ConversationService(ConcordDbContext db, [FromKeyedServices(
         }
         var conversation = await GetAsync(conversationId, ct);
         if (added && conversation?.Participants.FirstOrDefault(p => p.Id == newUserId) is { } newcomer)
-            await realtime.PublishAsync(Rooms.Conversation(conversationId), ConversationEvents.ParticipantAdded, new ParticipantAddedEvent(conversationId, newcomer));
+            await realtime.PublishAsync(Rooms.ConversationAudience(conversationId, conversation.Participants.Select(p => p.Id)),
+                ConversationEvents.ParticipantAdded, new ParticipantAddedEvent(conversationId, newcomer));
         return (conversation, null);
     }
 
@@ -57,6 +58,7 @@ public sealed class ConversationService(ConcordDbContext db, [FromKeyedServices(
     /// </summary>
     public async Task<ApiError?> LeaveAsync(long userId, long conversationId, CancellationToken ct = default)
     {
+        List<long> remaining;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             // Locked, so two last participants leaving at once cannot both see the other stay.
@@ -66,12 +68,15 @@ public sealed class ConversationService(ConcordDbContext db, [FromKeyedServices(
             if (isGroup is null) return NotFound;
             if (isGroup == false) return new ApiError(ErrorCode.Conflict, "A direct conversation cannot be left.");
             await db.ConversationParticipants.Where(p => p.ConversationId == conversationId && p.UserId == userId).ExecuteDeleteAsync(ct);
-            if (!await db.ConversationParticipants.AnyAsync(p => p.ConversationId == conversationId, ct))
+            remaining = await db.ConversationParticipants.Where(p => p.ConversationId == conversationId).Select(p => p.UserId).ToListAsync(ct);
+            if (remaining.Count == 0)
                 await db.Conversations.Where(c => c.Id == conversationId).ExecuteDeleteAsync(ct); // its messages go by cascade
             await tx.CommitAsync(ct);
         }
         var room = Rooms.Conversation(conversationId);
-        await realtime.PublishAsync(room, ConversationEvents.ParticipantLeft, new ParticipantLeftEvent(conversationId, userId));
+        // The leaver's own other sockets hear it too, so every client of theirs drops the conversation.
+        await realtime.PublishAsync(Rooms.ConversationAudience(conversationId, [.. remaining, userId]), ConversationEvents.ParticipantLeft,
+            new ParticipantLeftEvent(conversationId, userId));
         await realtime.LeaveRoomsAsync(userId, [room, Rooms.ConversationCall(conversationId)]);
         return null;
     }
@@ -88,7 +93,7 @@ public sealed class ConversationService(ConcordDbContext db, [FromKeyedServices(
             try
             {
                 var id = await InsertAsync(userId, [userId, other], key, null, ct);
-                return (await GetAsync(id, ct), true, null);
+                return (await CreatedAsync(id, ct), true, null);
             }
             catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
             {
@@ -103,7 +108,16 @@ public sealed class ConversationService(ConcordDbContext db, [FromKeyedServices(
         if (await db.Users.CountAsync(u => others.Contains(u.Id), ct) != others.Length) return (null, false, ApiError.NotFound("User"));
         var name = string.IsNullOrWhiteSpace(req.Name) ? null : req.Name.Trim();
         var groupId = await InsertAsync(userId, [userId, .. others], null, name, ct);
-        return (await GetAsync(groupId, ct), true, null);
+        return (await CreatedAsync(groupId, ct), true, null);
+    }
+
+    /// <summary>A new conversation, told to every participant's sockets (so they can show it and join its room).</summary>
+    private async Task<ConversationDto?> CreatedAsync(long id, CancellationToken ct)
+    {
+        var conversation = await GetAsync(id, ct);
+        if (conversation is not null)
+            await realtime.PublishAsync(conversation.Participants.Select(p => Rooms.User(p.Id)).ToList(), ConversationEvents.Created, conversation);
+        return conversation;
     }
 
     /// <summary>Most recent activity first: by the newest message id, or the conversation's own id when it has none.</summary>

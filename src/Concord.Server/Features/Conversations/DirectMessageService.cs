@@ -22,7 +22,8 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
     {
         var validation = await sendValidator.ValidateAsync(new SendMessageRequest(content, nonce), ct);
         if (!validation.IsValid) return SendResult<DirectMessageDto>.Fail(validation.ToApiError());
-        if (!await IsParticipantAsync(userId, conversationId, ct)) return SendResult<DirectMessageDto>.Fail(NotFound);
+        var participants = await ParticipantsAsync(conversationId, ct);
+        if (!participants.Contains(userId)) return SendResult<DirectMessageDto>.Fail(NotFound);
 
         var earlier = nonce is null ? null : await FindByNonceAsync(userId, conversationId, nonce, ct);
         if (earlier is not null && earlier.Id >= SnowflakeGenerator.MinIdAt(time.GetUtcNow() - MessageRules.NonceWindow))
@@ -68,7 +69,7 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
             await tx.CommitAsync(ct);
         }
         var dto = await db.DirectMessages.AsNoTracking().Where(m => m.Id == message.Id).Select(DirectMessageDto.Projection).FirstAsync(ct);
-        await realtime.PublishAsync(Rooms.Conversation(conversationId), MessageEvents.NewDirectMessage, dto);
+        await realtime.PublishAsync(Rooms.ConversationAudience(conversationId, participants), MessageEvents.NewDirectMessage, dto);
         realtime.EndTyping(userId, Rooms.Conversation(conversationId));
         return new SendResult<DirectMessageDto>(dto, true, null, decision);
     }
@@ -84,7 +85,8 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
     /// <summary>Only the author edits; participants get <c>direct-message-updated</c>.</summary>
     public async Task<(DirectMessageDto? Message, ApiError? Error)> EditAsync(long userId, long conversationId, long messageId, string content, CancellationToken ct = default)
     {
-        if (!await IsParticipantAsync(userId, conversationId, ct)) return (null, NotFound);
+        var participants = await ParticipantsAsync(conversationId, ct);
+        if (!participants.Contains(userId)) return (null, NotFound);
         var authorId = await db.DirectMessages.Where(m => m.Id == messageId && m.ConversationId == conversationId)
             .Select(m => (long?)m.AuthorId).FirstOrDefaultAsync(ct);
         if (authorId is null) return (null, ApiError.NotFound("Message"));
@@ -98,14 +100,15 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
             return (null, ApiError.NotFound("Message"));
         var dto = await db.DirectMessages.AsNoTracking().Where(m => m.Id == messageId).Select(DirectMessageDto.Projection).FirstOrDefaultAsync(ct);
         if (dto is null) return (null, ApiError.NotFound("Message")); // deleted meanwhile
-        await realtime.PublishAsync(Rooms.Conversation(conversationId), MessageEvents.DirectMessageUpdated, dto);
+        await realtime.PublishAsync(Rooms.ConversationAudience(conversationId, participants), MessageEvents.DirectMessageUpdated, dto);
         return (dto, null);
     }
 
     /// <summary>Only the author deletes; the conversation's last message falls back to the newest remaining one.</summary>
     public async Task<ApiError?> DeleteAsync(long userId, long conversationId, long messageId, CancellationToken ct = default)
     {
-        if (!await IsParticipantAsync(userId, conversationId, ct)) return NotFound;
+        var participants = await ParticipantsAsync(conversationId, ct);
+        if (!participants.Contains(userId)) return NotFound;
         var authorId = await db.DirectMessages.Where(m => m.Id == messageId && m.ConversationId == conversationId)
             .Select(m => (long?)m.AuthorId).FirstOrDefaultAsync(ct);
         if (authorId is null) return ApiError.NotFound("Message");
@@ -119,9 +122,13 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
                     c => db.DirectMessages.Where(m => m.ConversationId == conversationId).Max(m => (long?)m.Id)), ct);
             await tx.CommitAsync(ct);
         }
-        await realtime.PublishAsync(Rooms.Conversation(conversationId), MessageEvents.DirectMessageDeleted, new DirectMessageDeletedEvent(messageId, conversationId));
+        await realtime.PublishAsync(Rooms.ConversationAudience(conversationId, participants), MessageEvents.DirectMessageDeleted, new DirectMessageDeletedEvent(messageId, conversationId));
         return null;
     }
+
+    /// <summary>Everyone in the conversation (at most 10): checks the caller and addresses the event in one query.</summary>
+    private Task<List<long>> ParticipantsAsync(long conversationId, CancellationToken ct) =>
+        db.ConversationParticipants.Where(p => p.ConversationId == conversationId).Select(p => p.UserId).ToListAsync(ct);
 
     private Task<bool> IsParticipantAsync(long userId, long conversationId, CancellationToken ct) =>
         db.ConversationParticipants.AnyAsync(p => p.ConversationId == conversationId && p.UserId == userId, ct);
