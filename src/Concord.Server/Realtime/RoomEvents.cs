@@ -56,6 +56,14 @@ internal sealed class RoomEvents(IServiceScopeFactory scopes)
         return Task.CompletedTask;
     }
 
+    /// <summary>Everyone in the conversation (at most 10).</summary>
+    public async Task<List<long>> ParticipantsAsync(long conversationId)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConcordDbContext>();
+        return await db.ConversationParticipants.Where(p => p.ConversationId == conversationId).Select(p => p.UserId).ToListAsync();
+    }
+
     public async Task<bool> IsParticipantAsync(long userId, long conversationId)
     {
         await using var scope = scopes.CreateAsyncScope();

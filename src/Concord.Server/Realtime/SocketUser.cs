@@ -7,11 +7,20 @@ public sealed class SocketUser(long userId, string username)
     public string Username { get; } = username;
     /// <summary>The call room this socket is in, or null.</summary>
     public string? CallRoom { get; set; }
+    /// <summary>Who hears this socket's voice state while it is in a call (the server's room, or the conversation's audience); node-local.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string[]? CallAudience { get; set; }
+    /// <summary>The call's place as sent in <c>voice-state-update</c>: {channelId, serverId} or {conversationId}; node-local.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public CallPlace? CallPlace { get; set; }
     public PresenceStatus Status { get; set; } = PresenceStatus.Online;
     /// <summary>This socket's event budget; node-local, so it does not travel with the socket's data.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public EventBudget? Budget { get; set; }
 }
+
+/// <summary>Where a call happens: a voice channel of a server, or a conversation.</summary>
+public sealed record CallPlace(long? ChannelId, long? ServerId, long? ConversationId);
 
 public enum PresenceStatus
 {

@@ -232,8 +232,14 @@ test("direct messages reach only the conversation's participants", async () => {
     await alice.rest("DELETE", `/api/conversations/${conversation.id}/messages/${ack.message.id}`, undefined, 204);
     assert.deepEqual(await deleted, { id: ack.message.id, conversationId: conversation.id });
 
-    // A DM call: participants only.
+    // A DM call: participants only. Starting it rings the other participant's sockets (no join needed).
+    const ringing = next(b, "voice-state-update");
     assert.deepEqual(await request(a, "join-call", { conversationId: conversation.id }), { ok: true, participants: [] });
+    assert.deepEqual(await ringing, {
+      channelId: null, serverId: null, conversationId: conversation.id, userId: alice.id, socketId: a.id, inCall: true,
+    });
+    assert.deepEqual((await request(b, "call-participants", { conversationId: conversation.id })).participants, [{ userId: alice.id, socketId: a.id }]);
+    assert.equal((await request(c, "call-participants", { conversationId: conversation.id })).error.code, "not_found");
     const joined = await request(b, "join-call", { conversationId: conversation.id });
     assert.deepEqual(joined.participants, [{ userId: alice.id, socketId: a.id }]);
     assert.equal((await request(c, "join-call", { conversationId: conversation.id })).error.code, "not_found");
@@ -318,8 +324,15 @@ test("call signaling is relayed only within the call and cleaned up on disconnec
   const b = await connect(bob);
   const c = await connect(carol);
   try {
+    // Carol joined the server's room, not the call: she still sees who is in the voice channel.
+    await request(c, "join-servers");
+    const carolSees = next(c, "voice-state-update");
     const first = await request(a, "join-call", { channelId: server.voiceChannelId });
     assert.deepEqual(first, { ok: true, participants: [] });
+    assert.deepEqual(await carolSees, {
+      channelId: server.voiceChannelId, serverId: server.id, conversationId: null, userId: alice.id, socketId: a.id, inCall: true,
+    });
+    assert.deepEqual((await request(c, "call-participants", { channelId: server.voiceChannelId })).participants, [{ userId: alice.id, socketId: a.id }]);
     const joined = next(a, "user-joined-call");
     const second = await request(b, "join-call", { channelId: server.voiceChannelId });
     assert.deepEqual(second.participants, [{ userId: alice.id, socketId: a.id }]);
@@ -348,9 +361,11 @@ test("call signaling is relayed only within the call and cleaned up on disconnec
     assert.equal((await request(c, "join-call", { channelId: server.textChannelId })).error.code, "validation_failed");
 
     const left = next(a, "user-left-call");
+    const carolSeesLeave = next(c, "voice-state-update", (v) => v.userId === bob.id && !v.inCall);
     const bobSocketId = b.id;
     b.close();
     assert.deepEqual(await left, { userId: bob.id, socketId: bobSocketId });
+    assert.equal((await carolSeesLeave).socketId, bobSocketId);
 
     // A member kicked from the server is pulled out of its calls: no more signals from them.
     assert.equal((await request(c, "join-call", { channelId: server.voiceChannelId })).ok, true);
