@@ -80,7 +80,8 @@ internal sealed class CallEvents(IServiceScopeFactory scopes, RoomEvents rooms, 
             e.Ack(Ack.Error(ApiError.Conflict($"The call is full ({options.MaxParticipants} participants).")));
             return;
         }
-        var rejoin = user.CallRoom == room;
+        // The room, not CallRoom, is the truth: a kick evicts the socket from the room without touching CallRoom.
+        var rejoin = e.Socket.Rooms.Contains(room);
         e.Socket.Join(room);
         (user.CallRoom, user.CallAudience, user.CallPlace) = (room, call.Audience, call.Place);
         if (!rejoin)
