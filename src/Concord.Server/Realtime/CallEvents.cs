@@ -120,6 +120,8 @@ internal sealed class CallEvents(IServiceScopeFactory scopes, RoomEvents rooms, 
         if (user.CallRoom is not { } room) return;
         var (audience, place) = (user.CallAudience, user.CallPlace);
         (user.CallRoom, user.CallAudience, user.CallPlace) = (null, null, null);
+        // Already pulled out (kick, ban, leaving the group): the eviction told the call.
+        if (!socket.Rooms.Contains(room)) return;
         _ = socket.To(room).Emit("user-left-call", new { userId = user.UserId, socketId = socket.Id });
         if (audience is not null && place is not null)
             _ = io.To(audience).Emit("voice-state-update", VoiceState(place, user.UserId, socket.Id, inCall: false));

@@ -11,7 +11,10 @@ public interface IRealtimeEvents
     /// <summary>Emits once to every socket in any of <paramref name="rooms"/>: a socket in several of them gets it once.</summary>
     ValueTask PublishAsync(IReadOnlyCollection<string> rooms, string eventName, object payload);
 
-    /// <summary>Makes every socket of <paramref name="userId"/>, on every node, leave <paramref name="rooms"/> (kick, ban, leave).</summary>
+    /// <summary>
+    /// Makes every socket of <paramref name="userId"/>, on every node, leave <paramref name="rooms"/> (kick, ban, leave). A socket
+    /// pulled out of a call this way is announced as if it had left it (<c>user-left-call</c>, <c>voice-state-update</c>).
+    /// </summary>
     ValueTask LeaveRoomsAsync(long userId, IReadOnlyCollection<string> rooms);
 
     /// <summary>Empties a room on every node (server or channel deleted).</summary>
@@ -38,4 +41,6 @@ public static class Rooms
     public static string ChannelCall(long channelId) => $"call:channel:{channelId}";
     /// <summary>The call of a direct-message conversation.</summary>
     public static string ConversationCall(long conversationId) => $"call:conversation:{conversationId}";
+
+    public static bool IsCall(string room) => room.StartsWith("call:", StringComparison.Ordinal);
 }

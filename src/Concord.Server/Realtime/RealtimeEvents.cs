@@ -3,7 +3,7 @@ using Concord.SocketIO;
 namespace Concord.Server.Realtime;
 
 /// <summary>REST writes reach sockets through the Socket.IO server; with the Redis adapter, on every node.</summary>
-internal sealed class SocketIORealtimeEvents(SocketIOServer io, TypingTracker typing) : IRealtimeEvents
+internal sealed partial class SocketIORealtimeEvents(SocketIOServer io, TypingTracker typing, ILogger<SocketIORealtimeEvents> logger) : IRealtimeEvents
 {
     public ValueTask PublishAsync(string room, string eventName, object payload) =>
         new(io.To(room).Emit(eventName, payload));
@@ -11,8 +11,37 @@ internal sealed class SocketIORealtimeEvents(SocketIOServer io, TypingTracker ty
     public ValueTask PublishAsync(IReadOnlyCollection<string> rooms, string eventName, object payload) =>
         new(io.To([.. rooms]).Emit(eventName, payload));
 
-    public ValueTask LeaveRoomsAsync(long userId, IReadOnlyCollection<string> rooms) =>
-        new(io.In(Rooms.User(userId)).SocketsLeave([.. rooms]));
+    public async ValueTask LeaveRoomsAsync(long userId, IReadOnlyCollection<string> rooms)
+    {
+        var userRoom = Rooms.User(userId);
+        if (rooms.Any(Rooms.IsCall)) await EndCallsAsync(userRoom, rooms);
+        await io.In(userRoom).SocketsLeave([.. rooms]);
+    }
+
+    /// <summary>
+    /// Tells a call that the user's sockets are being pulled out of it, as their own leave-call would: the others' peer
+    /// connections end now, not when ICE gives up. Best effort: a node that does not answer must not fail a committed write.
+    /// </summary>
+    private async Task EndCallsAsync(string userRoom, IReadOnlyCollection<string> rooms)
+    {
+        IReadOnlyList<RemoteSocket> sockets;
+        try { sockets = await io.In(userRoom).FetchSockets(); }
+        catch (TimeoutException ex)
+        {
+            LogCallsNotEnded(logger, ex, userRoom);
+            return;
+        }
+        foreach (var socket in sockets)
+        {
+            if (socket.Data is not SocketUser { CallRoom: { } call, CallPlace: { } place } user || !rooms.Contains(call) || !socket.Rooms.Contains(call)) continue;
+            _ = io.To(call).Emit("user-left-call", new { userId = user.UserId, socketId = socket.Id });
+            string[] audience = place.ServerId is { } serverId ? [Rooms.Server(serverId)] : [Rooms.Conversation(place.ConversationId!.Value), userRoom];
+            _ = io.To(audience).Emit("voice-state-update", new VoiceStateUpdate(place.ChannelId, place.ServerId, place.ConversationId, user.UserId, socket.Id, InCall: false));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not fetch the sockets of {UserRoom} to end their calls")]
+    private static partial void LogCallsNotEnded(ILogger logger, Exception ex, string userRoom);
 
     public ValueTask CloseRoomAsync(string room) =>
         new(io.In(room).SocketsLeave(room));

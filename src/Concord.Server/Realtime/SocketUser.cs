@@ -10,8 +10,8 @@ public sealed class SocketUser(long userId, string username)
     /// <summary>Who hears this socket's voice state while it is in a call (the server's room, or the conversation's audience); node-local.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string[]? CallAudience { get; set; }
-    /// <summary>The call's place as sent in <c>voice-state-update</c>: {channelId, serverId} or {conversationId}; node-local.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
+    /// <summary>The call's place as sent in <c>voice-state-update</c>: {channelId, serverId} or {conversationId}. Travels with
+    /// the socket's data, so a node that evicts a socket on another node can tell the call.</summary>
     public CallPlace? CallPlace { get; set; }
     public PresenceStatus Status { get; set; } = PresenceStatus.Online;
     /// <summary>This socket's event budget; node-local, so it does not travel with the socket's data.</summary>

@@ -367,9 +367,11 @@ test("call signaling is relayed only within the call and cleaned up on disconnec
     assert.deepEqual(await left, { userId: bob.id, socketId: bobSocketId });
     assert.equal((await carolSeesLeave).socketId, bobSocketId);
 
-    // A member kicked from the server is pulled out of its calls: no more signals from them.
+    // A member kicked from the server is pulled out of its calls: the call is told, and no more signals from them.
     assert.equal((await request(c, "join-call", { channelId: server.voiceChannelId })).ok, true);
+    const carolLeft = next(a, "user-left-call");
     await alice.rest("DELETE", `/api/servers/${server.id}/members/${carol.id}`, undefined, 204);
+    assert.deepEqual(await carolLeft, { userId: carol.id, socketId: c.id });
     const afterKick = await request(c, "offer", { to: a.id, sdp: { type: "offer", sdp: "x" } });
     assert.equal(afterKick.ok, false);
     assert.equal(afterKick.error.code, "forbidden");

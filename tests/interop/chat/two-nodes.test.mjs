@@ -38,6 +38,14 @@ test("a message sent on node A reaches a member connected to node B", async () =
       const offer = next(c, "offer");
       assert.equal((await request(d, "offer", { to: c.id, sdp: { type: "offer", sdp: "v=0" } })).ok, true);
       assert.equal((await offer).fromUserId, dave.id);
+
+      // Kicked through node A while in the call on node B: the call hears that dave left (his call state crossed Redis).
+      await request(c, "join-servers");
+      const daveLeft = next(c, "user-left-call");
+      const daveGone = next(c, "voice-state-update", (v) => v.userId === dave.id && !v.inCall);
+      await carol.rest("DELETE", `/api/servers/${voice.id}/members/${dave.id}`, undefined, 204);
+      assert.deepEqual(await daveLeft, { userId: dave.id, socketId: d.id });
+      assert.equal((await daveGone).channelId, voice.voiceChannelId);
     } finally {
       c.close();
       d.close();
