@@ -268,9 +268,16 @@ test("participants are told when someone is added to or leaves a group; a leaver
     assert.equal(addedEvent.user.id, dave.id);
     assert.equal(addedEvent.user.username, dave.username);
 
+    // Carol is in the group's call when she leaves: the call is told, and so are her own sockets.
+    assert.equal((await request(a, "join-call", { conversationId: group.id })).ok, true);
+    assert.equal((await request(c, "join-call", { conversationId: group.id })).ok, true);
+    const callTold = next(a, "user-left-call");
+    const carolOut = next(c, "voice-state-update", (v) => v.userId === carol.id && !v.inCall);
     const told = next(b, "conversation-participant-left");
     await carol.rest("POST", `/api/conversations/${group.id}/leave`, undefined, 204);
     assert.deepEqual(await told, { conversationId: group.id, userId: carol.id });
+    assert.deepEqual(await callTold, { userId: carol.id, socketId: c.id });
+    assert.equal((await carolOut).conversationId, group.id);
 
     const carolSaw = recorder(c, "new-direct-message");
     const arrived = next(b, "new-direct-message");
