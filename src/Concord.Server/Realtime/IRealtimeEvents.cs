@@ -11,6 +11,9 @@ public interface IRealtimeEvents
     /// <summary>Emits once to every socket in any of <paramref name="rooms"/>: a socket in several of them gets it once.</summary>
     ValueTask PublishAsync(IReadOnlyCollection<string> rooms, string eventName, object payload);
 
+    /// <summary>Makes every socket of <paramref name="userId"/>, on every node, join <paramref name="rooms"/> (a server just created or joined).</summary>
+    ValueTask JoinRoomsAsync(long userId, IReadOnlyCollection<string> rooms);
+
     /// <summary>
     /// Makes every socket of <paramref name="userId"/>, on every node, leave <paramref name="rooms"/> (kick, ban, leave). A socket
     /// pulled out of a call this way is announced as if it had left it (<c>user-left-call</c>, <c>voice-state-update</c>).

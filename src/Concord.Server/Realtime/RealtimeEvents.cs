@@ -11,6 +11,9 @@ internal sealed partial class SocketIORealtimeEvents(SocketIOServer io, TypingTr
     public ValueTask PublishAsync(IReadOnlyCollection<string> rooms, string eventName, object payload) =>
         new(io.To([.. rooms]).Emit(eventName, payload));
 
+    public ValueTask JoinRoomsAsync(long userId, IReadOnlyCollection<string> rooms) =>
+        new(io.In(Rooms.User(userId)).SocketsJoin([.. rooms]));
+
     public async ValueTask LeaveRoomsAsync(long userId, IReadOnlyCollection<string> rooms)
     {
         var userRoom = Rooms.User(userId);

@@ -83,6 +83,12 @@ public sealed class RecordingRealtimeEvents(IServiceScopeFactory scopes) : IReal
     public ValueTask PublishAsync(IReadOnlyCollection<string> rooms, string eventName, object payload) =>
         PublishAsync(string.Join(",", rooms), eventName, payload);
 
+    public ValueTask JoinRoomsAsync(long userId, IReadOnlyCollection<string> rooms)
+    {
+        _calls.Enqueue(new RealtimeCall("join", null, null, null, userId, rooms.ToArray(), null));
+        return ValueTask.CompletedTask;
+    }
+
     public async ValueTask LeaveRoomsAsync(long userId, IReadOnlyCollection<string> rooms)
     {
         var serverRoom = rooms.FirstOrDefault(r => r.StartsWith("server:", StringComparison.Ordinal));

@@ -90,6 +90,29 @@ test("a message posted over REST ends the author's typing state too", async () =
   }
 });
 
+test("a server created or joined over REST is followed by every socket of that user at once", async () => {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const a = await connect(alice);
+  const b = await connect(bob);
+  const bOtherTab = await connect(bob);
+  try {
+    const announced = next(a, "server-joined");
+    const created = (await alice.rest("POST", "/api/servers", { name: "fresh" }, 201)).body;
+    assert.equal((await announced).server.id, created.id);
+
+    // Bob joins from one device; both of his sockets are subscribed without calling join-servers.
+    const joined = [next(b, "server-joined"), next(bOtherTab, "server-joined")];
+    await bob.rest("POST", "/api/servers/join", { inviteCode: created.inviteCode }, 200);
+    for (const e of await Promise.all(joined)) assert.equal(e.server.id, created.id);
+    const channelSeen = [next(a, "channel-created"), next(bOtherTab, "channel-created")];
+    const channel = (await alice.rest("POST", `/api/servers/${created.id}/channels`, { name: "news", type: "text" }, 201)).body;
+    for (const e of await Promise.all(channelSeen)) assert.equal(e.channel.id, channel.id);
+  } finally {
+    for (const s of [a, b, bOtherTab]) s.close();
+  }
+});
+
 test("a message posted over REST reaches the channel's sockets", async () => {
   const alice = await newUser("alice");
   const bob = await newUser("bob");

@@ -81,13 +81,14 @@ public static class InviteEndpoints
             await tx.CommitAsync();
         }
 
-        var server = await db.Servers.AsNoTracking().FirstAsync(s => s.Id == serverId);
+        var server = ServerDto.From(await db.Servers.AsNoTracking().FirstAsync(s => s.Id == serverId));
         if (joined)
         {
             var member = await db.Members.Where(m => m.ServerId == serverId && m.UserId == me).AsDtos().FirstAsync();
             await realtime.PublishAsync(Rooms.Server(serverId), ServerEvents.MemberJoined, new MemberJoinedEvent(serverId, member));
+            await realtime.ServerJoinedAsync(me, server);
         }
-        return Results.Ok(ServerDto.From(server));
+        return Results.Ok(server);
     }
 
     private static async Task<IResult> Regenerate(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access,

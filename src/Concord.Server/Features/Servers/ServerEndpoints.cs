@@ -32,7 +32,8 @@ public static class ServerEndpoints
         return app;
     }
 
-    private static async Task<IResult> Create(CreateServerRequest req, ClaimsPrincipal principal, ConcordDbContext db, SnowflakeGenerator ids, TimeProvider time)
+    private static async Task<IResult> Create(CreateServerRequest req, ClaimsPrincipal principal, ConcordDbContext db, SnowflakeGenerator ids, TimeProvider time,
+        IRealtimeEvents realtime)
     {
         var me = principal.UserId();
         var now = time.GetUtcNow();
@@ -50,7 +51,9 @@ public static class ServerEndpoints
         db.Channels.Add(new Channel { Id = ids.Next(), ServerId = server.Id, Name = "general", Type = ChannelType.Text, Position = 0, CreatedAt = now });
         db.Channels.Add(new Channel { Id = ids.Next(), ServerId = server.Id, Name = "General", Type = ChannelType.Voice, Position = 1, CreatedAt = now });
         await db.SaveChangesAsync(); // one transaction: the server never exists without its owner and channels
-        return Results.Created($"/api/servers/{server.Id}", ServerDto.From(server));
+        var dto = ServerDto.From(server);
+        await realtime.ServerJoinedAsync(me, dto);
+        return Results.Created($"/api/servers/{server.Id}", dto);
     }
 
     private static async Task<IResult> List(ClaimsPrincipal principal, ConcordDbContext db)
