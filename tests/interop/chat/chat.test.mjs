@@ -101,10 +101,15 @@ test("a server created or joined over REST is followed by every socket of that u
     const created = (await alice.rest("POST", "/api/servers", { name: "fresh" }, 201)).body;
     assert.equal((await announced).server.id, created.id);
 
-    // Bob joins from one device; both of his sockets are subscribed without calling join-servers.
+    // Bob joins from one device; both of his sockets are subscribed without calling join-servers, and alice sees
+    // him arrive online (he has sockets connected).
     const joined = [next(b, "server-joined"), next(bOtherTab, "server-joined")];
+    const arrived = next(a, "member-joined");
     await bob.rest("POST", "/api/servers/join", { inviteCode: created.inviteCode }, 200);
     for (const e of await Promise.all(joined)) assert.equal(e.server.id, created.id);
+    const { member } = await arrived;
+    assert.equal(member.user.id, bob.id);
+    assert.equal(member.presence, "online");
     const channelSeen = [next(a, "channel-created"), next(bOtherTab, "channel-created")];
     const channel = (await alice.rest("POST", `/api/servers/${created.id}/channels`, { name: "news", type: "text" }, 201)).body;
     for (const e of await Promise.all(channelSeen)) assert.equal(e.channel.id, channel.id);

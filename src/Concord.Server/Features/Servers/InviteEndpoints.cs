@@ -45,7 +45,7 @@ public static class InviteEndpoints
     }
 
     private static async Task<IResult> Join(JoinServerRequest req, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access,
-        TimeProvider time, IRealtimeEvents realtime)
+        TimeProvider time, IRealtimeEvents realtime, IPresenceStore presence)
     {
         var me = principal.UserId();
         var code = req.InviteCode!;
@@ -84,7 +84,8 @@ public static class InviteEndpoints
         var server = ServerDto.From(await db.Servers.AsNoTracking().FirstAsync(s => s.Id == serverId));
         if (joined)
         {
-            var member = await db.Members.Where(m => m.ServerId == serverId && m.UserId == me).AsDtos().FirstAsync();
+            // With the newcomer's live presence, so the others show them online at once.
+            var member = (await (await db.Members.Where(m => m.ServerId == serverId && m.UserId == me).AsDtos().ToListAsync()).WithPresenceAsync(presence))[0];
             await realtime.PublishAsync(Rooms.Server(serverId), ServerEvents.MemberJoined, new MemberJoinedEvent(serverId, member));
             await realtime.ServerJoinedAsync(me, server);
         }
