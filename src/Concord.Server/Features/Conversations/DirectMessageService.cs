@@ -85,12 +85,8 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
     /// <summary>Only the author edits; participants get <c>direct-message-updated</c>.</summary>
     public async Task<(DirectMessageDto? Message, ApiError? Error)> EditAsync(long userId, long conversationId, long messageId, string content, CancellationToken ct = default)
     {
-        var participants = await ParticipantsAsync(conversationId, ct);
-        if (!participants.Contains(userId)) return (null, NotFound);
-        var authorId = await db.DirectMessages.Where(m => m.Id == messageId && m.ConversationId == conversationId)
-            .Select(m => (long?)m.AuthorId).FirstOrDefaultAsync(ct);
-        if (authorId is null) return (null, ApiError.NotFound("Message"));
-        if (authorId != userId) return (null, ApiError.Forbidden("Only the author can edit a direct message."));
+        var (participants, denied) = await OwnMessageAsync(userId, conversationId, messageId, "edit", ct);
+        if (denied is not null) return (null, denied);
 
         var now = time.GetUtcNow();
         var trimmed = content.Trim();
@@ -107,12 +103,8 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
     /// <summary>Only the author deletes; the conversation's last message falls back to the newest remaining one.</summary>
     public async Task<ApiError?> DeleteAsync(long userId, long conversationId, long messageId, CancellationToken ct = default)
     {
-        var participants = await ParticipantsAsync(conversationId, ct);
-        if (!participants.Contains(userId)) return NotFound;
-        var authorId = await db.DirectMessages.Where(m => m.Id == messageId && m.ConversationId == conversationId)
-            .Select(m => (long?)m.AuthorId).FirstOrDefaultAsync(ct);
-        if (authorId is null) return ApiError.NotFound("Message");
-        if (authorId != userId) return ApiError.Forbidden("Only the author can delete a direct message.");
+        var (participants, denied) = await OwnMessageAsync(userId, conversationId, messageId, "delete", ct);
+        if (denied is not null) return denied;
 
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -124,6 +116,21 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
         }
         await realtime.PublishAsync(Rooms.ConversationAudience(conversationId, participants), MessageEvents.DirectMessageDeleted, new DirectMessageDeletedEvent(messageId, conversationId));
         return null;
+    }
+
+    /// <summary>
+    /// Edits and deletes: the caller must be a participant (else 404, the conversation is not revealed) and the message's
+    /// author (else 403). Returns the participants, who hear of the change.
+    /// </summary>
+    private async Task<(List<long> Participants, ApiError? Error)> OwnMessageAsync(long userId, long conversationId, long messageId, string verb, CancellationToken ct)
+    {
+        var participants = await ParticipantsAsync(conversationId, ct);
+        if (!participants.Contains(userId)) return (participants, NotFound);
+        var authorId = await db.DirectMessages.Where(m => m.Id == messageId && m.ConversationId == conversationId)
+            .Select(m => (long?)m.AuthorId).FirstOrDefaultAsync(ct);
+        if (authorId is null) return (participants, ApiError.NotFound("Message"));
+        if (authorId != userId) return (participants, ApiError.Forbidden($"Only the author can {verb} a direct message."));
+        return (participants, null);
     }
 
     /// <summary>Everyone in the conversation (at most 10): checks the caller and addresses the event in one query.</summary>
