@@ -64,6 +64,18 @@ export async function connect(user, url = URL, options = {}) {
   return socket;
 }
 
+/** Alice and Bob, members of a new server, each with a socket that joined its text channel. Close `a` and `b` after. */
+export async function twoInAChannel() {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const server = await serverWith(alice, bob);
+  const a = await connect(alice);
+  const b = await connect(bob);
+  await joinChannel(a, server.textChannelId);
+  await joinChannel(b, server.textChannelId);
+  return { alice, bob, server, a, b };
+}
+
 /** Emits with an ack and resolves with the ack's payload. */
 export const request = (socket, event, payload) => socket.timeout(5000).emitWithAck(event, payload);
 

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { URL, newUser, serverWith, connect, request, next, recorder, joinChannel } from "./chat-helpers.mjs";
+import { URL, newUser, serverWith, connect, request, next, recorder, joinChannel, twoInAChannel } from "./chat-helpers.mjs";
 
 test("a handshake without valid credentials is refused with 'unauthorized'", async () => {
   for (const auth of [{}, { token: "not-a-jwt" }]) {
@@ -65,14 +65,8 @@ test("two members exchange messages and typing in real time", async () => {
 });
 
 test("a message posted over REST ends the author's typing state too", async () => {
-  const alice = await newUser("alice");
-  const bob = await newUser("bob");
-  const server = await serverWith(alice, bob);
-  const a = await connect(alice);
-  const b = await connect(bob);
+  const { bob, server, a, b } = await twoInAChannel();
   try {
-    await joinChannel(a, server.textChannelId);
-    await joinChannel(b, server.textChannelId);
     const typing = next(a, "typing-start");
     await request(b, "typing-start", { channelId: server.textChannelId });
     await typing;

@@ -1,7 +1,7 @@
 // Run against a host with small message rate limits and a short typing timeout (see RealtimeInteropTests).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { newUser, serverWith, connect, request, next, joinChannel } from "./chat-helpers.mjs";
+import { newUser, serverWith, connect, request, next, joinChannel, twoInAChannel } from "./chat-helpers.mjs";
 
 test("a rate-limited send-message answers ok:false and saves nothing", async () => {
   const alice = await newUser("alice");
@@ -71,14 +71,8 @@ test("one socket's event flood is refused before it reaches anyone", async () =>
 });
 
 test("a typing state ends by itself without renewal", async () => {
-  const alice = await newUser("alice");
-  const bob = await newUser("bob");
-  const server = await serverWith(alice, bob);
-  const a = await connect(alice);
-  const b = await connect(bob);
+  const { bob, server, a, b } = await twoInAChannel();
   try {
-    await joinChannel(a, server.textChannelId);
-    await joinChannel(b, server.textChannelId);
     const stopped = next(a, "typing-stop");
     await request(b, "typing-start", { channelId: server.textChannelId });
     // Nothing else stops it: the host's Realtime:TypingTimeout (a fraction of a second) does.
