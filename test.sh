@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test. Installs PostgreSQL, Redis and coturn from apt when missing (needs root),
+# Runs every test. Installs PostgreSQL, Redis, coturn and the packages tests/services/*.sh name from apt when
+# missing (needs root),
 # starts throwaway instances on free loopback ports in a temporary folder, runs the whole suite
 # (PostgreSQL + Redis and SQLite + in-process variants, the official socket.io-client interop tests),
 # and stops everything even when tests fail.
@@ -8,19 +9,32 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-if [ -z "$pg_bin" ] || ! command -v redis-server >/dev/null || ! command -v turnserver >/dev/null; then
-  echo "== installing postgresql, redis-server, coturn from apt"
-  if [ "$(id -u)" != 0 ]; then echo "need root to apt-get install postgresql redis-server coturn" >&2; exit 1; fi
+# Extra services (RabbitMQ, Prometheus, browsers …) live in tests/services/*.sh, one file each: a file adds its
+# Debian packages to apt_packages (with the command that proves each is installed in apt_probe) and may define
+# start_<name>/stop_<name>, called after the core services start and at cleanup. See tests/services/README.md.
+apt_packages=(postgresql redis-server redis-tools coturn)
+apt_probe=(/usr/lib/postgresql redis-server redis-cli turnserver)
+start_hooks=(); stop_hooks=()
+for f in tests/services/*.sh; do [ -f "$f" ] && . "$f"; done
+
+missing=()
+for i in "${!apt_packages[@]}"; do
+  probe=${apt_probe[$i]}
+  if [[ $probe == /* ]]; then [ -e "$probe" ] || missing+=("${apt_packages[$i]}")
+  else command -v "$probe" >/dev/null || missing+=("${apt_packages[$i]}"); fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]} from apt"
+  if [ "$(id -u)" != 0 ]; then echo "need root to apt-get install ${missing[*]}" >&2; exit 1; fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends postgresql redis-server redis-tools coturn >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # The packages start system-wide services; the tests use their own instances only.
-  service postgresql stop >/dev/null 2>&1 || true
-  service redis-server stop >/dev/null 2>&1 || true
-  service coturn stop >/dev/null 2>&1 || true
-  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  for svc in postgresql redis-server coturn nginx haproxy rabbitmq-server prometheus; do
+    service "$svc" stop >/dev/null 2>&1 || true
+  done
 fi
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 
@@ -31,6 +45,7 @@ turn_secret=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 cleanup() {
+  for hook in "${stop_hooks[@]}"; do "$hook" >/dev/null 2>&1 || true; done
   as_pg "$pg_bin/pg_ctl" -D "$tmp/pg-replica" -m immediate stop >/dev/null 2>&1 || true
   as_pg "$pg_bin/pg_ctl" -D "$tmp/pg" -m immediate stop >/dev/null 2>&1 || true
   redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
@@ -69,6 +84,8 @@ export CONCORD_TEST_POSTGRES_REPLICA="Host=127.0.0.1;Port=$replica_port;Username
 # Generous timeouts: two cores shared by the server, PostgreSQL, Redis, Node and the test runner.
 export CONCORD_TEST_REDIS="127.0.0.1:$redis_port,connectTimeout=15000,syncTimeout=15000,asyncTimeout=15000"
 export CONCORD_TEST_TURN="127.0.0.1:$turn_port" CONCORD_TEST_TURN_SECRET="$turn_secret"
+
+for hook in "${start_hooks[@]}"; do "$hook"; done
 
 if [ -f tests/interop/package.json ]; then
   echo "== npm ci (tests/interop)"
