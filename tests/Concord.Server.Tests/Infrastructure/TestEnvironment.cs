@@ -10,6 +10,8 @@ public static class TestEnvironment
     /// <summary>host:port of the coturn that ./test.sh starts with use-auth-secret.</summary>
     public static string Turn => Required("CONCORD_TEST_TURN");
     public static string TurnSecret => Required("CONCORD_TEST_TURN_SECRET");
+    /// <summary>"serviceUrl;bucket;accessKey;secretKey" of the S3-compatible server (s3rver) that ./test.sh starts.</summary>
+    public static string S3 => Required("CONCORD_TEST_S3");
 
     private static string Required(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
