@@ -4,7 +4,7 @@ using Concord.SocketIO;
 
 namespace Concord.Server.Realtime;
 
-public sealed record SendMessagePayload(long ChannelId, string? Content, string? Nonce);
+public sealed record SendMessagePayload(long ChannelId, string? Content, string? Nonce, IReadOnlyList<long>? Attachments = null);
 public sealed record SendDirectMessagePayload(long ConversationId, string? Content, string? Nonce);
 
 /// <summary>
@@ -23,7 +23,7 @@ internal sealed class SendEvents(IServiceScopeFactory scopes)
     {
         if (e.Payload<SendMessagePayload>() is not { } p) { e.Ack(Ack.Error(Ack.BadPayload)); return; }
         await using var scope = scopes.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<MessageService>().SendAsync(user.UserId, p.ChannelId, p.Content, p.Nonce);
+        var result = await scope.ServiceProvider.GetRequiredService<MessageService>().SendAsync(user.UserId, p.ChannelId, new SendMessageRequest(p.Content, p.Nonce, p.Attachments));
         if (result.Error is not null) { e.Ack(Ack.Error(result.Error)); return; }
         e.Ack(new { ok = true, message = result.Message });
     }

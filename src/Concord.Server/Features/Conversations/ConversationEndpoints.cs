@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Concord.Server.Features.Messages;
 using Concord.Server.Infrastructure.Auth;
+using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Validation;
 
 namespace Concord.Server.Features.Conversations;
@@ -47,7 +48,9 @@ public static class ConversationEndpoints
 
     // The service validates (the real-time path has no endpoint filter), so Send has no .Validate<>().
     private static async Task<IResult> Send(long conversationId, SendMessageRequest req, ClaimsPrincipal user, DirectMessageService messages, HttpContext http) =>
-        (await messages.SendAsync(user.UserId(), conversationId, req.Content, req.Nonce, http.RequestAborted))
+        req.Attachments is { Count: > 0 }
+            ? ApiError.Field("attachments", "Direct messages do not take attachments yet.").ToResult()
+            : (await messages.SendAsync(user.UserId(), conversationId, req.Content, req.Nonce, http.RequestAborted))
             .ToHttp(http, m => $"/api/conversations/{m.ConversationId}/messages/{m.Id}");
 
     private static async Task<IResult> ListMessages(long conversationId, string? before, string? after, string? limit, ClaimsPrincipal user,

@@ -21,9 +21,6 @@ public sealed class MediaOptions
     /// <summary>Largest image (width × height) that is decoded at all: larger headers are refused before decoding.</summary>
     public long MaxImagePixels { get; set; } = 50_000_000;
 
-    /// <summary>Attachments per message.</summary>
-    public int MaxAttachmentsPerMessage { get; set; } = 10;
-
     /// <summary>An upload not attached to a message (or used as avatar/icon) within this time is deleted.</summary>
     public TimeSpan UnattachedLifetime { get; set; } = TimeSpan.FromHours(1);
 

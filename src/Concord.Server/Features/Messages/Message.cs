@@ -16,12 +16,14 @@ public sealed class Message
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? EditedAt { get; set; }
     public User? Author { get; set; }
+    public List<Media.Attachment> Attachments { get; set; } = [];
 }
 
 public static class MessageLimits
 {
     public const int ContentMax = 2000;
     public const int NonceMax = 64;
+    public const int AttachmentsMax = 10;
 }
 
 internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>

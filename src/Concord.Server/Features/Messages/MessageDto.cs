@@ -1,19 +1,25 @@
 using System.Linq.Expressions;
+using Concord.Server.Features.Media;
 using Concord.Server.Features.Users;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.RateLimiting;
 
 namespace Concord.Server.Features.Messages;
 
-/// <summary>A channel message on the wire (REST answers and the <c>new-message</c> event).</summary>
+/// <summary>A channel message on the wire (REST answers and the <c>new-message</c> event); attachment URLs are signed (<see cref="MediaUrls"/>).</summary>
 public sealed record MessageDto(long Id, long ChannelId, long ServerId, UserSummary Author, string Content,
-    DateTimeOffset CreatedAt, DateTimeOffset? EditedAt, string? Nonce)
+    DateTimeOffset CreatedAt, DateTimeOffset? EditedAt, string? Nonce, IReadOnlyList<AttachmentDto> Attachments)
 {
     /// <summary>The projection every read uses: the author summary comes from the same query (one join, no N+1).</summary>
     public static Expression<Func<Message, MessageDto>> Projection(long serverId) => m => new MessageDto(
         m.Id, m.ChannelId, serverId,
         new UserSummary(m.Author!.Id, m.Author.Username, m.Author.DisplayName, m.Author.AvatarUrl),
-        m.Content, m.CreatedAt, m.EditedAt, m.Nonce);
+        m.Content, m.CreatedAt, m.EditedAt, m.Nonce,
+        m.Attachments.OrderBy(a => a.Id).Select(a => new AttachmentDto(a.Id, a.Filename, a.ContentType, (int)a.Size, a.Width, a.Height, null, a.Placeholder, null)
+            { Sha256 = a.Sha256, PreviewsJson = a.Previews }).ToList());
+
+    /// <summary>The same message with its attachments' URLs signed for now.</summary>
+    public MessageDto Signed(MediaUrls urls) => Attachments.Count == 0 ? this : this with { Attachments = urls.Sign(Attachments) };
 }
 
 /// <summary>Payload of <c>message-deleted</c>.</summary>

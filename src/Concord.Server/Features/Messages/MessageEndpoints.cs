@@ -19,7 +19,7 @@ public static class MessageEndpoints
 
     // The service validates (the real-time path has no endpoint filter), so Send has no .Validate<>().
     private static async Task<IResult> Send(long channelId, SendMessageRequest req, ClaimsPrincipal user, MessageService messages, HttpContext http) =>
-        (await messages.SendAsync(user.UserId(), channelId, req.Content, req.Nonce, http.RequestAborted))
+        (await messages.SendAsync(user.UserId(), channelId, req, http.RequestAborted))
             .ToHttp(http, m => $"/api/messages/{m.Id}");
 
     private static async Task<IResult> List(long channelId, string? before, string? after, string? limit, ClaimsPrincipal user,

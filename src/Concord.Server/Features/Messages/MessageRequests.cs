@@ -4,8 +4,11 @@ using FluentValidation.Results;
 
 namespace Concord.Server.Features.Messages;
 
-/// <summary>Sends a message. <see cref="Nonce"/> makes retries safe: the same author, place and nonce within 10 minutes return the first message.</summary>
-public sealed record SendMessageRequest(string? Content, string? Nonce);
+/// <summary>
+/// Sends a message. <see cref="Nonce"/> makes retries safe: the same author, place and nonce within 10 minutes return the first message.
+/// <see cref="Attachments"/> are ids of the caller's unattached uploads (<c>POST /api/uploads</c>); with attachments the content may be empty.
+/// </summary>
+public sealed record SendMessageRequest(string? Content, string? Nonce, IReadOnlyList<long>? Attachments = null);
 
 public sealed record EditMessageRequest(string? Content);
 
@@ -29,8 +32,12 @@ internal sealed class SendMessageValidator : AbstractValidator<SendMessageReques
 {
     public SendMessageValidator()
     {
-        RuleFor(r => r.Content).MessageContent();
+        RuleFor(r => r.Content).MessageContent().When(r => r.Attachments is not { Count: > 0 } || !string.IsNullOrWhiteSpace(r.Content));
         RuleFor(r => r.Nonce).Length(1, MessageLimits.NonceMax).When(r => r.Nonce is not null);
+        RuleFor(r => r.Attachments)
+            .Must(a => a!.Count <= MessageLimits.AttachmentsMax).WithMessage($"At most {MessageLimits.AttachmentsMax} attachments.")
+            .Must(a => a!.Distinct().Count() == a!.Count).WithMessage("Must not repeat an attachment.")
+            .When(r => r.Attachments is not null);
     }
 }
 

@@ -1,4 +1,5 @@
 using Concord.Server.Features.Channels;
+using Concord.Server.Features.Media;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Ids;
@@ -15,13 +16,19 @@ namespace Concord.Server.Features.Messages;
 /// validate → permission → nonce replay → rate limit → insert → publish (after the commit).
 /// </summary>
 public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataServiceExtensions.Reads)] ConcordDbContext reads, ServerAccess access, SnowflakeGenerator ids, MessageRateLimiter limiter,
-    IRealtimeEvents realtime, IValidator<SendMessageRequest> sendValidator, TimeProvider time)
+    IRealtimeEvents realtime, IValidator<SendMessageRequest> sendValidator, TimeProvider time, MediaUrls urls)
 {
     private static readonly ApiError NotText = new(ErrorCode.BadRequest, "Voice channels have no messages.");
 
-    public async Task<SendResult<MessageDto>> SendAsync(long userId, long channelId, string? content, string? nonce, CancellationToken ct = default)
+    private static readonly ApiError UnknownAttachment = ApiError.Field("attachments", "Each must be one of your uploads, not yet used in a message.");
+
+    public async Task<SendResult<MessageDto>> SendAsync(long userId, long channelId, string? content, string? nonce, CancellationToken ct = default) =>
+        await SendAsync(userId, channelId, new SendMessageRequest(content, nonce), ct);
+
+    public async Task<SendResult<MessageDto>> SendAsync(long userId, long channelId, SendMessageRequest request, CancellationToken ct = default)
     {
-        var validation = await sendValidator.ValidateAsync(new SendMessageRequest(content, nonce), ct);
+        var (content, nonce) = (request.Content, request.Nonce);
+        var validation = await sendValidator.ValidateAsync(request, ct);
         if (!validation.IsValid) return SendResult<MessageDto>.Fail(validation.ToApiError());
         var (channel, _, error) = await access.ChannelAsync(userId, channelId, ServerAction.SendMessages);
         if (error is not null) return SendResult<MessageDto>.Fail(error);
@@ -44,14 +51,26 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
             Id = ids.Next(),
             ChannelId = channelId,
             AuthorId = userId,
-            Content = content!.Trim(),
+            Content = content?.Trim() ?? "",
             Nonce = nonce,
             CreatedAt = time.GetUtcNow(),
         };
         db.Messages.Add(message);
+        if (request.Attachments is { Count: > 0 } wanted)
+        {
+            var ids = wanted.ToArray();
+            var claimed = await db.Attachments.Where(a => ids.Contains(a.Id) && a.UploaderId == userId && a.MessageId == null).ToListAsync(ct);
+            if (claimed.Count != ids.Length) { db.ChangeTracker.Clear(); return SendResult<MessageDto>.Fail(UnknownAttachment, decision); }
+            // MessageId is a concurrency token: the UPDATE says "WHERE message_id IS NULL", so two sends cannot both claim one upload.
+            foreach (var a in claimed) a.MessageId = message.Id;
+        }
         try
         {
             await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return SendResult<MessageDto>.Fail(UnknownAttachment, decision);
         }
         catch (DbUpdateException ex) when (nonce is not null && db.IsUniqueViolation(ex))
         {
@@ -65,17 +84,17 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
         {
             db.ChangeTracker.Clear();
         }
-        var dto = await db.Messages.AsNoTracking().Where(m => m.Id == message.Id).Select(MessageDto.Projection(channel.ServerId)).FirstAsync(ct);
+        var dto = (await db.Messages.AsNoTracking().Where(m => m.Id == message.Id).Select(MessageDto.Projection(channel.ServerId)).FirstAsync(ct)).Signed(urls);
         await realtime.PublishAsync(Rooms.Channel(channelId), MessageEvents.NewMessage, dto);
         realtime.EndTyping(userId, Rooms.Channel(channelId));
         return new SendResult<MessageDto>(dto, true, null, decision);
     }
 
-    private Task<MessageDto?> FindByNonceAsync(long userId, Channel channel, string nonce, CancellationToken ct) =>
-        db.Messages.AsNoTracking()
+    private async Task<MessageDto?> FindByNonceAsync(long userId, Channel channel, string nonce, CancellationToken ct) =>
+        (await db.Messages.AsNoTracking()
             .Where(m => m.ChannelId == channel.Id && m.AuthorId == userId && m.Nonce == nonce)
             .Select(MessageDto.Projection(channel.ServerId))
-            .FirstOrDefaultAsync(ct);
+            .FirstOrDefaultAsync(ct))?.Signed(urls);
 
     public async Task<(List<MessageDto>? Page, ApiError? Error)> ListAsync(long userId, long channelId, PageRequest page, CancellationToken ct = default)
     {
@@ -85,7 +104,7 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
         // The page comes from the read replica when there is one; the permission check above used the primary.
         var messages = await reads.Messages.AsNoTracking().Where(m => m.ChannelId == channelId)
             .PageAsync(page, m => m.Id, MessageDto.Projection(channel.ServerId), ct);
-        return (messages, null);
+        return (messages.Select(m => m.Signed(urls)).ToList(), null);
     }
 
     /// <summary>Only the author edits.</summary>
@@ -100,7 +119,7 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
         var updated = await db.Messages.Where(m => m.Id == messageId)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, trimmed).SetProperty(m => m.EditedAt, now), ct);
         if (updated == 0) return (null, ApiError.NotFound("Message"));
-        var dto = await db.Messages.AsNoTracking().Where(m => m.Id == messageId).Select(MessageDto.Projection(target.ServerId)).FirstOrDefaultAsync(ct);
+        var dto = (await db.Messages.AsNoTracking().Where(m => m.Id == messageId).Select(MessageDto.Projection(target.ServerId)).FirstOrDefaultAsync(ct))?.Signed(urls);
         if (dto is null) return (null, ApiError.NotFound("Message")); // deleted meanwhile
         await realtime.PublishAsync(Rooms.Channel(dto.ChannelId), MessageEvents.MessageUpdated, dto);
         return (dto, null);

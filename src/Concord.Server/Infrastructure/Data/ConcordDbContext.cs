@@ -1,5 +1,6 @@
 using Concord.Server.Features.Channels;
 using Concord.Server.Features.Conversations;
+using Concord.Server.Features.Media;
 using Concord.Server.Features.Members;
 using Concord.Server.Features.Messages;
 using Concord.Server.Features.Servers;
@@ -24,6 +25,7 @@ public abstract class ConcordDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<ConversationParticipant> ConversationParticipants => Set<ConversationParticipant>();
     public DbSet<DirectMessage> DirectMessages => Set<DirectMessage>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ConcordDbContext).Assembly);

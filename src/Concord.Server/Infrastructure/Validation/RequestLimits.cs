@@ -12,6 +12,14 @@ public sealed class LimitsOptions
     public long MaxRequestBodyBytes { get; set; } = 1_048_576;
 }
 
+/// <summary>A larger body limit for one route family (uploads): requests whose path starts with <paramref name="Prefix"/> (and ends with <paramref name="Suffix"/>).</summary>
+public sealed record BodyLimitOverride(string Prefix, long MaxBytes, string? Suffix = null)
+{
+    public bool Matches(PathString path) =>
+        path.StartsWithSegments(Prefix, StringComparison.OrdinalIgnoreCase)
+        && (Suffix is null || (path.Value?.EndsWith(Suffix, StringComparison.OrdinalIgnoreCase) ?? false));
+}
+
 public static class RequestLimitsExtensions
 {
     public static WebApplicationBuilder AddConcordRequestLimits(this WebApplicationBuilder builder)
@@ -26,12 +34,16 @@ public static class RequestLimitsExtensions
     public static WebApplication UseRequestLimits(this WebApplication app)
     {
         var limits = app.Services.GetRequiredService<LimitsOptions>();
+        var overrides = app.Services.GetServices<BodyLimitOverride>().ToArray();
         app.Use((http, next) =>
         {
-            if (http.Request.ContentLength > limits.MaxRequestBodyBytes)
+            var max = limits.MaxRequestBodyBytes;
+            foreach (var o in overrides)
+                if (o.Matches(http.Request.Path)) max = o.MaxBytes;
+            if (http.Request.ContentLength > max)
                 return Problems.WriteAsync(http, new ApiError(ErrorCode.PayloadTooLarge));
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-                feature.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+                feature.MaxRequestBodySize = max;
             return next(http);
         });
         return app;

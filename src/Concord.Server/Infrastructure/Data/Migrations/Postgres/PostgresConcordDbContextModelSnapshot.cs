@@ -177,6 +177,80 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("direct_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Concord.Server.Features.Media.Attachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("content_type");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Filename")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("filename");
+
+                    b.Property<int?>("Height")
+                        .HasColumnType("integer")
+                        .HasColumnName("height");
+
+                    b.Property<long?>("MessageId")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Placeholder")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("placeholder");
+
+                    b.Property<string>("Previews")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("previews");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<long>("UploaderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("uploader_id");
+
+                    b.Property<int?>("Width")
+                        .HasColumnType("integer")
+                        .HasColumnName("width");
+
+                    b.HasKey("Id")
+                        .HasName("pk_attachments");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_attachments_message_id");
+
+                    b.HasIndex("Sha256")
+                        .HasDatabaseName("ix_attachments_sha256");
+
+                    b.HasIndex("UploaderId")
+                        .HasDatabaseName("ix_attachments_uploader_id");
+
+                    b.ToTable("attachments", (string)null);
+                });
+
             modelBuilder.Entity("Concord.Server.Features.Members.Member", b =>
                 {
                     b.Property<long>("ServerId")
@@ -492,6 +566,22 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Postgres
                     b.Navigation("Author");
                 });
 
+            modelBuilder.Entity("Concord.Server.Features.Media.Attachment", b =>
+                {
+                    b.HasOne("Concord.Server.Features.Messages.Message", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_attachments_messages_message_id");
+
+                    b.HasOne("Concord.Server.Features.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UploaderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_attachments_users_uploader_id");
+                });
+
             modelBuilder.Entity("Concord.Server.Features.Members.Member", b =>
                 {
                     b.HasOne("Concord.Server.Features.Servers.ChatServer", null)
@@ -577,6 +667,11 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Concord.Server.Features.Conversations.Conversation", b =>
                 {
                     b.Navigation("Participants");
+                });
+
+            modelBuilder.Entity("Concord.Server.Features.Messages.Message", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 #pragma warning restore 612, 618
         }
