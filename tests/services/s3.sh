@@ -17,5 +17,5 @@ start_s3() {
   [ -n "$up" ] || { echo "s3rver did not start:" >&2; cat "$tmp/s3.log" >&2; return 1; }
   export CONCORD_TEST_S3="http://127.0.0.1:$s3_port;concord-test;S3RVER;S3RVER"
 }
-stop_s3() { [ -f "$tmp/s3.pid" ] && kill "$(cat "$tmp/s3.pid")"; }
+stop_s3() { if [ -f "$tmp/s3.pid" ]; then kill "$(cat "$tmp/s3.pid")" 2>/dev/null || true; fi; }
 start_hooks+=(start_s3); stop_hooks+=(stop_s3)

@@ -12,6 +12,8 @@ public static class TestEnvironment
     public static string TurnSecret => Required("CONCORD_TEST_TURN_SECRET");
     /// <summary>"serviceUrl;bucket;accessKey;secretKey" of the S3-compatible server (s3rver) that ./test.sh starts.</summary>
     public static string S3 => Required("CONCORD_TEST_S3");
+    /// <summary>amqp:// URI of the RabbitMQ node that ./test.sh starts (tests/services/rabbitmq.sh).</summary>
+    public static string RabbitMq => Required("CONCORD_TEST_RABBITMQ");
 
     private static string Required(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value

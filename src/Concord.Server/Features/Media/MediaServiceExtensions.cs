@@ -1,11 +1,13 @@
 using Concord.Server.Features.Media.Storage;
+using Concord.Server.Features.Mentions;
+using Concord.Server.Infrastructure.Queue;
 using Concord.Server.Infrastructure.Validation;
 
 namespace Concord.Server.Features.Media;
 
 public static class MediaServiceExtensions
 {
-    /// <summary>Storage (filesystem or S3), uploads, signed URLs, the clean-up of unattached uploads.</summary>
+    /// <summary>Storage (filesystem or S3), uploads, signed URLs, the clean-up of unattached uploads, the preview and mention jobs.</summary>
     public static WebApplicationBuilder AddConcordMedia(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(MediaOptions.Section).Get<MediaOptions>() ?? new();
@@ -17,6 +19,8 @@ public static class MediaServiceExtensions
         builder.Services.AddSingleton<MediaUrls>();
         builder.Services.AddSingleton<ImageProcessor>();
         builder.Services.AddScoped<MediaService>();
+        builder.Services.AddSingleton<IJobHandler, ThumbnailJobHandler>();
+        builder.Services.AddSingleton<IJobHandler, MentionJobHandler>();
         builder.Services.AddSingleton<UnattachedUploadSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UnattachedUploadSweeper>());
         // Multipart overhead (boundaries, part headers) on top of the file itself.

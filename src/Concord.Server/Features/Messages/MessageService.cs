@@ -1,5 +1,7 @@
 using Concord.Server.Features.Channels;
 using Concord.Server.Features.Media;
+using Concord.Server.Features.Mentions;
+using Concord.Server.Infrastructure.Queue;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Ids;
@@ -16,7 +18,7 @@ namespace Concord.Server.Features.Messages;
 /// validate → permission → nonce replay → rate limit → insert → publish (after the commit).
 /// </summary>
 public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataServiceExtensions.Reads)] ConcordDbContext reads, ServerAccess access, SnowflakeGenerator ids, MessageRateLimiter limiter,
-    IRealtimeEvents realtime, IValidator<SendMessageRequest> sendValidator, TimeProvider time, MediaUrls urls)
+    IRealtimeEvents realtime, IValidator<SendMessageRequest> sendValidator, TimeProvider time, MediaUrls urls, JobQueue jobs)
 {
     private static readonly ApiError NotText = new(ErrorCode.BadRequest, "Voice channels have no messages.");
 
@@ -87,7 +89,17 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
         var dto = (await db.Messages.AsNoTracking().Where(m => m.Id == message.Id).Select(MessageDto.Projection(channel.ServerId)).FirstAsync(ct)).Signed(urls);
         await realtime.PublishAsync(Rooms.Channel(channelId), MessageEvents.NewMessage, dto);
         realtime.EndTyping(userId, Rooms.Channel(channelId));
+        await EnqueueFollowUpsAsync(dto, userId);
         return new SendResult<MessageDto>(dto, true, null, decision);
+    }
+
+    /// <summary>The heavy work after a send runs on the workers: previews for images, mention notifications. The answer does not wait for it.</summary>
+    private async Task EnqueueFollowUpsAsync(MessageDto dto, long authorId)
+    {
+        foreach (var a in dto.Attachments.Where(a => ContentSniffer.IsDecodableImage(a.ContentType)))
+            await jobs.EnqueueAsync(ThumbnailJobHandler.QueueName, $"thumb:{a.Id}", new ThumbnailJob(a.Id, dto.Id, dto.ChannelId, dto.ServerId));
+        if (MentionJobHandler.Pattern().IsMatch(dto.Content))
+            await jobs.EnqueueAsync(MentionJobHandler.QueueName, $"mention:{dto.Id}", new MentionJob(dto.Id, dto.ChannelId, dto.ServerId, authorId, dto.Content));
     }
 
     private async Task<MessageDto?> FindByNonceAsync(long userId, Channel channel, string nonce, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using Concord.Server.Features.Channels;
 using Concord.Server.Features.Conversations;
 using Concord.Server.Features.Media;
+using Concord.Server.Features.Mentions;
 using Concord.Server.Features.Members;
 using Concord.Server.Features.Messages;
 using Concord.Server.Features.Servers;
@@ -26,6 +27,7 @@ public abstract class ConcordDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<ConversationParticipant> ConversationParticipants => Set<ConversationParticipant>();
     public DbSet<DirectMessage> DirectMessages => Set<DirectMessage>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<Mention> Mentions => Set<Mention>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ConcordDbContext).Assembly);

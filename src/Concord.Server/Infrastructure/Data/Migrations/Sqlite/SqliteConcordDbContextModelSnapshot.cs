@@ -275,6 +275,39 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("members", (string)null);
                 });
 
+            modelBuilder.Entity("Concord.Server.Features.Mentions.Mention", b =>
+                {
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("MessageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("message_id");
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channel_id");
+
+                    b.Property<long>("ServerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("server_id");
+
+                    b.HasKey("UserId", "MessageId")
+                        .HasName("pk_mentions");
+
+                    b.HasIndex("ChannelId")
+                        .HasDatabaseName("ix_mentions_channel_id");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_mentions_message_id");
+
+                    b.HasIndex("UserId", "ChannelId")
+                        .HasDatabaseName("ix_mentions_user_id_channel_id");
+
+                    b.ToTable("mentions", (string)null);
+                });
+
             modelBuilder.Entity("Concord.Server.Features.Messages.Message", b =>
                 {
                     b.Property<long>("Id")
@@ -594,6 +627,30 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasConstraintName("fk_members_users_user_id");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Concord.Server.Features.Mentions.Mention", b =>
+                {
+                    b.HasOne("Concord.Server.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mentions_channels_channel_id");
+
+                    b.HasOne("Concord.Server.Features.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mentions_messages_message_id");
+
+                    b.HasOne("Concord.Server.Features.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mentions_users_user_id");
                 });
 
             modelBuilder.Entity("Concord.Server.Features.Messages.Message", b =>

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Concord.Server.Infrastructure.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class Attachments : Migration
+    public partial class Media : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -45,6 +45,38 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "mentions",
+                columns: table => new
+                {
+                    user_id = table.Column<long>(type: "bigint", nullable: false),
+                    message_id = table.Column<long>(type: "bigint", nullable: false),
+                    channel_id = table.Column<long>(type: "bigint", nullable: false),
+                    server_id = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_mentions", x => new { x.user_id, x.message_id });
+                    table.ForeignKey(
+                        name: "fk_mentions_channels_channel_id",
+                        column: x => x.channel_id,
+                        principalTable: "channels",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_mentions_messages_message_id",
+                        column: x => x.message_id,
+                        principalTable: "messages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_mentions_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_attachments_message_id",
                 table: "attachments",
@@ -59,6 +91,21 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Postgres
                 name: "ix_attachments_uploader_id",
                 table: "attachments",
                 column: "uploader_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_mentions_channel_id",
+                table: "mentions",
+                column: "channel_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_mentions_message_id",
+                table: "mentions",
+                column: "message_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_mentions_user_id_channel_id",
+                table: "mentions",
+                columns: new[] { "user_id", "channel_id" });
         }
 
         /// <inheritdoc />
@@ -66,6 +113,9 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "attachments");
+
+            migrationBuilder.DropTable(
+                name: "mentions");
         }
     }
 }

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteConcordDbContext))]
-    [Migration("20261129220611_Attachments")]
-    partial class Attachments
+    [Migration("20261129223539_Media")]
+    partial class Media
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -276,6 +276,39 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_members_user_id");
 
                     b.ToTable("members", (string)null);
+                });
+
+            modelBuilder.Entity("Concord.Server.Features.Mentions.Mention", b =>
+                {
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("MessageId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("message_id");
+
+                    b.Property<long>("ChannelId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channel_id");
+
+                    b.Property<long>("ServerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("server_id");
+
+                    b.HasKey("UserId", "MessageId")
+                        .HasName("pk_mentions");
+
+                    b.HasIndex("ChannelId")
+                        .HasDatabaseName("ix_mentions_channel_id");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_mentions_message_id");
+
+                    b.HasIndex("UserId", "ChannelId")
+                        .HasDatabaseName("ix_mentions_user_id_channel_id");
+
+                    b.ToTable("mentions", (string)null);
                 });
 
             modelBuilder.Entity("Concord.Server.Features.Messages.Message", b =>
@@ -597,6 +630,30 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasConstraintName("fk_members_users_user_id");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Concord.Server.Features.Mentions.Mention", b =>
+                {
+                    b.HasOne("Concord.Server.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mentions_channels_channel_id");
+
+                    b.HasOne("Concord.Server.Features.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mentions_messages_message_id");
+
+                    b.HasOne("Concord.Server.Features.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mentions_users_user_id");
                 });
 
             modelBuilder.Entity("Concord.Server.Features.Messages.Message", b =>
