@@ -7,6 +7,7 @@ using Concord.Server.Features.Calls;
 using Concord.Server.Infrastructure.Auth;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
+using Concord.Server.Infrastructure.Hosting;
 using Concord.Server.Infrastructure.Ids;
 using Concord.Server.Infrastructure.Observability;
 using Concord.Server.Infrastructure.Queue;
@@ -19,6 +20,8 @@ using Concord.Server.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Concord:Roles picks what this process serves (api, gateway, worker; default all): docs/operations.md.
+var roles = builder.AddConcordRoles();
 builder.AddConcordLogging();
 builder.AddConcordErrors();
 builder.AddConcordRequestLimits();
@@ -29,8 +32,8 @@ builder.AddConcordAuth();
 builder.AddConcordSecurity();
 builder.AddConcordValidation();
 builder.AddConcordRateLimiting();
-builder.AddConcordJobs();
-builder.AddConcordMedia();
+builder.AddConcordJobs(roles);
+builder.AddConcordMedia(roles);
 builder.AddConcordMessaging();
 builder.AddConcordCalls();
 builder.Services.AddOpenApi();
@@ -40,6 +43,8 @@ builder.AddConcordRealtime();
 var app = builder.Build();
 
 app.UseConcordForwardedHeaders();
+app.UseNodeName();
+app.UseDrain();
 app.UseConcordErrors();
 app.UseSecurityHeaders();
 app.UseRequestLimits();
@@ -52,15 +57,18 @@ app.UseCsrfProtection();
 app.UseAuthorization();
 app.UseRateLimiter();
 
-app.MapOpenApi();
 app.MapConcordHealth();
-app.MapAuthEndpoints();
-app.MapMessagingEndpoints();
-app.MapMediaEndpoints();
-app.MapMentionEndpoints();
-app.MapServerEndpoints();
-app.MapCallEndpoints();
-app.MapConcordRealtime();
+if (roles.HasFlag(NodeRoles.Api))
+{
+    app.MapOpenApi();
+    app.MapAuthEndpoints();
+    app.MapMessagingEndpoints();
+    app.MapMediaEndpoints();
+    app.MapMentionEndpoints();
+    app.MapServerEndpoints();
+    app.MapCallEndpoints();
+}
+if (roles.HasFlag(NodeRoles.Gateway)) app.MapConcordRealtime();
 
 await app.MigrateConcordDatabaseAsync();
 await app.RunAsync();

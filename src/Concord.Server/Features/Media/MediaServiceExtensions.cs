@@ -1,5 +1,6 @@
 using Concord.Server.Features.Media.Storage;
 using Concord.Server.Features.Mentions;
+using Concord.Server.Infrastructure.Hosting;
 using Concord.Server.Infrastructure.Queue;
 using Concord.Server.Infrastructure.Validation;
 
@@ -8,7 +9,7 @@ namespace Concord.Server.Features.Media;
 public static class MediaServiceExtensions
 {
     /// <summary>Storage (filesystem or S3), uploads, signed URLs, the clean-up of unattached uploads, the preview and mention jobs.</summary>
-    public static WebApplicationBuilder AddConcordMedia(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddConcordMedia(this WebApplicationBuilder builder, NodeRoles roles)
     {
         var options = builder.Configuration.GetSection(MediaOptions.Section).Get<MediaOptions>() ?? new();
         Validate(options);
@@ -22,7 +23,7 @@ public static class MediaServiceExtensions
         builder.Services.AddSingleton<IJobHandler, ThumbnailJobHandler>();
         builder.Services.AddSingleton<IJobHandler, MentionJobHandler>();
         builder.Services.AddSingleton<UnattachedUploadSweeper>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<UnattachedUploadSweeper>());
+        if (roles.HasFlag(NodeRoles.Worker)) builder.Services.AddHostedService(sp => sp.GetRequiredService<UnattachedUploadSweeper>());
         // Multipart overhead (boundaries, part headers) on top of the file itself.
         builder.Services.AddSingleton(new BodyLimitOverride(MediaEndpoints.UploadsPath, options.MaxUploadBytes + 64 * 1024));
         builder.Services.AddSingleton(new BodyLimitOverride("/api/auth/avatar", options.MaxUploadBytes + 64 * 1024));

@@ -1,3 +1,5 @@
+using Concord.Server.Infrastructure.Hosting;
+
 namespace Concord.Server.Infrastructure.Queue;
 
 /// <summary>Enqueues jobs after the database has committed what they refer to. A broker outage does not fail the caller's request.</summary>
@@ -41,8 +43,11 @@ public sealed class JobWorker(IJobTransport transport, IEnumerable<IJobHandler> 
 
 public static class JobServiceExtensions
 {
-    /// <summary>RabbitMQ when <c>RabbitMQ:ConnectionString</c> is set, else in-process; consumers when <c>Worker:Enabled</c>.</summary>
-    public static WebApplicationBuilder AddConcordJobs(this WebApplicationBuilder builder)
+    /// <summary>
+    /// RabbitMQ when <c>RabbitMQ:ConnectionString</c> is set, consumed by nodes with the worker role; else in-process,
+    /// consumed by this process whatever its roles (no other process can see its queue).
+    /// </summary>
+    public static WebApplicationBuilder AddConcordJobs(this WebApplicationBuilder builder, NodeRoles roles)
     {
         var rabbit = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new();
         var worker = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new();
@@ -50,7 +55,6 @@ public static class JobServiceExtensions
         if (worker.MaxAttempts < 1) throw new InvalidOperationException("Worker:MaxAttempts must be at least 1.");
         if (worker.RetryDelays.Length == 0 || worker.RetryDelays.Any(d => d <= TimeSpan.Zero)) throw new InvalidOperationException("Worker:RetryDelays must be positive.");
         var inProcess = string.IsNullOrWhiteSpace(rabbit.ConnectionString);
-        if (inProcess && !worker.Enabled) throw new InvalidOperationException("Worker:Enabled=false needs RabbitMQ:ConnectionString: in-process jobs run only on this node.");
         builder.Services.AddSingleton(rabbit);
         builder.Services.AddSingleton(worker);
         if (inProcess)
@@ -60,7 +64,7 @@ public static class JobServiceExtensions
             builder.Services.AddSingleton<IJobTransport>(_ =>
                 RabbitMqJobTransport.ConnectAsync(rabbit, worker, $"concord-{Environment.MachineName}").GetAwaiter().GetResult());
         builder.Services.AddSingleton<JobQueue>();
-        if (worker.Enabled) builder.Services.AddHostedService<JobWorker>();
+        if (inProcess || roles.HasFlag(NodeRoles.Worker)) builder.Services.AddHostedService<JobWorker>();
         return builder;
     }
 }

@@ -12,13 +12,10 @@ public sealed class RabbitMqOptions
     public string QueuePrefix { get; set; } = "concord.";
 }
 
-/// <summary>The worker role (section <c>Worker</c>).</summary>
+/// <summary>Job consumers (section <c>Worker</c>); they run on nodes with the worker role (<c>Concord:Roles</c>).</summary>
 public sealed class WorkerOptions
 {
     public const string Section = "Worker";
-
-    /// <summary>Run the job consumers on this node. API-only nodes of a RabbitMQ deployment turn it off; in-process queues need it on.</summary>
-    public bool Enabled { get; set; } = true;
 
     /// <summary>Jobs of one queue handled at once on this node (RabbitMQ prefetch).</summary>
     public int Concurrency { get; set; } = 2;
