@@ -16,6 +16,13 @@ public abstract class RealtimeInteropTests(Backend backend)
     }
 
     [Fact]
+    public async Task AttachmentsAndMentionsReachSocketsWithTheWorkersEvents()
+    {
+        using var app = new RealtimeApp(backend);
+        await NodeScenarios.RunAsync("media.test.mjs", new Dictionary<string, string> { ["CONCORD_URL"] = app.Url });
+    }
+
+    [Fact]
     public async Task RateLimitedSendsEventFloodsFullCallsAndStaleTypingAreRefusedOrEnded()
     {
         using var app = new RealtimeApp(backend, new Dictionary<string, string?>

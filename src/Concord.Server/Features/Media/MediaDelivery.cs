@@ -33,11 +33,12 @@ public static partial class MediaDelivery
     }
 
     private static async Task Attachment(long id, string sha, long? ex, string? sig, HttpContext http, IMediaStorage storage,
-        MediaUrls urls, [FromKeyedServices(DataServiceExtensions.Reads)] ConcordDbContext reads, TimeProvider time)
+        MediaUrls urls, ConcordDbContext db, TimeProvider time)
     {
         if (!Sha().IsMatch(sha)) { await Problems.WriteAsync(http, ApiError.NotFound("File")); return; }
         if (urls.Verify(id, sha, ex, sig) is { } why) { await Problems.WriteAsync(http, ApiError.Forbidden(why)); return; }
-        var row = await reads.Attachments.AsNoTracking().Where(a => a.Id == id)
+        // The primary, not the replica: an uploader fetches its link at once, and a lagging 404 would be cached by a CDN.
+        var row = await db.Attachments.AsNoTracking().Where(a => a.Id == id)
             .Select(a => new { a.Sha256, a.ContentType, a.Filename, a.Previews }).FirstOrDefaultAsync(http.RequestAborted);
         // A CDN may cache until the link expires, never longer: after that the link must be re-signed.
         var maxAge = (int)Math.Clamp(ex!.Value - time.GetUtcNow().ToUnixTimeSeconds(), 0, Year);

@@ -26,18 +26,36 @@ public sealed partial class JobQueue(IJobTransport transport, ILogger<JobQueue> 
 public sealed class JobWorker(IJobTransport transport, IEnumerable<IJobHandler> handlers, WorkerOptions options, ILogger<JobWorker> logger) : IHostedService
 {
     private readonly List<IAsyncDisposable> _subscriptions = [];
+    private readonly Lock _lock = new();
+    private bool _stopped;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var handler in handlers)
-            _subscriptions.Add(await transport.ConsumeAsync(handler.Queue, options.Concurrency,
-                (job, ct) => JobRunner.RunAsync(transport, handler, job, options, logger, ct), cancellationToken));
+        {
+            var subscription = await transport.ConsumeAsync(handler.Queue, options.Concurrency,
+                (job, ct) => JobRunner.RunAsync(transport, handler, job, options, logger, ct), cancellationToken);
+            bool stopped;
+            lock (_lock)
+            {
+                stopped = _stopped;
+                if (!stopped) _subscriptions.Add(subscription);
+            }
+            // The host may stop while this start is still subscribing (a test host disposed early).
+            if (stopped) await subscription.DisposeAsync();
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var s in _subscriptions) await s.DisposeAsync();
-        _subscriptions.Clear();
+        IAsyncDisposable[] subscriptions;
+        lock (_lock)
+        {
+            _stopped = true;
+            subscriptions = [.. _subscriptions];
+            _subscriptions.Clear();
+        }
+        foreach (var s in subscriptions) await s.DisposeAsync();
     }
 }
 
