@@ -29,11 +29,24 @@ public sealed class ServerAccess(ConcordDbContext db, ReadCache cache)
     /// <summary>The channel with the caller's role on its server (two cache reads); error when missing, not a member, or not allowed.</summary>
     public async Task<(ChannelInfo? Channel, MemberRole Role, ApiError? Error)> ChannelAsync(long userId, long channelId, ServerAction action)
     {
+        if (!cache.Enabled) return await UncachedChannelAsync(userId, channelId, action);
         var channel = await cache.ChannelAsync(channelId, ct =>
             db.Channels.Where(c => c.Id == channelId).Select(c => new ChannelInfo(c.Id, c.ServerId, c.Type)).FirstOrDefaultAsync(ct));
         var role = channel is null ? null : await RoleAsync(userId, channel.ServerId);
         if (role is null) return (null, default, ApiError.NotFound("Channel"));
         return Decide(role, action, "Channel") is { } error ? (null, role.Value, error) : (channel, role.Value, null);
+    }
+
+    // Without the cache, one query instead of two.
+    private async Task<(ChannelInfo? Channel, MemberRole Role, ApiError? Error)> UncachedChannelAsync(long userId, long channelId, ServerAction action)
+    {
+        var row = await (
+            from c in db.Channels
+            join m in db.Members on c.ServerId equals m.ServerId
+            where c.Id == channelId && m.UserId == userId
+            select new { Channel = new ChannelInfo(c.Id, c.ServerId, c.Type), m.Role }).AsNoTracking().FirstOrDefaultAsync();
+        if (row is null) return (null, default, ApiError.NotFound("Channel"));
+        return Decide(row.Role, action, "Channel") is { } error ? (null, row.Role, error) : (row.Channel, row.Role, null);
     }
 
     /// <summary>

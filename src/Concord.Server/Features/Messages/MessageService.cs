@@ -53,33 +53,49 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
             Nonce = nonce,
             CreatedAt = MessageRules.StoredInstant(time.GetUtcNow()),
         };
-        db.Messages.Add(message);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (nonce is not null && db.IsUniqueViolation(ex))
-        {
-            // A concurrent retry with the same nonce won the insert (or the nonce outlived its marker): answer with its message.
-            db.ChangeTracker.Clear();
-            var winner = await FindByNonceAsync(userId, channel, nonce, ct);
-            if (winner is null) throw;
-            return new SendResult<MessageDto>(winner, false, null, decision);
-        }
-        catch (DbUpdateException ex) when (db.IsForeignKeyViolation(ex))
-        {
-            // The channel was deleted after the cached check.
-            return SendResult<MessageDto>.Fail(ApiError.NotFound("Channel"));
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+        var (stored, gone) = await InsertAsync(message, channel, ct);
+        if (gone is not null) return SendResult<MessageDto>.Fail(gone, decision);
+        if (stored is not null) return new SendResult<MessageDto>(stored, false, null, decision);
         // Built from what was written and the cached author: the insert is the send's one database round trip.
         var dto = new MessageDto(message.Id, channelId, channel.ServerId, author!, message.Content, message.CreatedAt, null, nonce);
         await realtime.PublishAsync(Rooms.Channel(channelId), MessageEvents.NewMessage, dto);
         realtime.EndTyping(userId, Rooms.Channel(channelId));
         return new SendResult<MessageDto>(dto, true, null, decision);
+    }
+
+    /// <summary>
+    /// Inserts the message. Nulls once written; when its nonce is taken, the message holding it (a concurrent retry);
+    /// 404 when the channel was deleted after the cached check.
+    /// </summary>
+    private async Task<(MessageDto? Holder, ApiError? Gone)> InsertAsync(Message message, ChannelInfo channel, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            db.Messages.Add(message);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return (null, null);
+            }
+            catch (DbUpdateException ex) when (message.Nonce is not null && db.IsUniqueViolation(ex) && attempt == 0)
+            {
+                // A concurrent retry won the insert, or an old message (its marker gone) still holds the nonce.
+                db.ChangeTracker.Clear();
+                var holder = await FindByNonceAsync(message.AuthorId, channel, message.Nonce, ct);
+                if (holder is null) throw;
+                if (holder.Id >= SnowflakeGenerator.MinIdAt(time.GetUtcNow() - MessageRules.NonceWindow)) return (holder, null);
+                // Expired: the old message gives the nonce up and the send goes ahead.
+                await db.Messages.Where(m => m.Id == holder.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Nonce, (string?)null), ct);
+            }
+            catch (DbUpdateException ex) when (db.IsForeignKeyViolation(ex))
+            {
+                return (null, ApiError.NotFound("Channel"));
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     private Task<MessageDto?> FindByNonceAsync(long userId, ChannelInfo channel, string nonce, CancellationToken ct) =>

@@ -20,6 +20,8 @@ public sealed record ChannelInfo(long Id, long ServerId, ChannelType Type);
 /// </summary>
 public sealed class ReadCache(IFusionCache cache, CacheOptions options, CacheTopology topology)
 {
+    public bool Enabled => options.Enabled;
+
     // No role is stored as -1 (a non-member asking again costs no query either).
     private const int NotMember = -1;
 
