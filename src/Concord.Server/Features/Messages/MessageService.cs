@@ -1,10 +1,12 @@
 using Concord.Server.Features.Channels;
 using Concord.Server.Features.Media;
 using Concord.Server.Features.Mentions;
-using Concord.Server.Infrastructure.Queue;
+using Concord.Server.Features.Users;
+using Concord.Server.Infrastructure.Caching;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Ids;
+using Concord.Server.Infrastructure.Queue;
 using Concord.Server.Infrastructure.RateLimiting;
 using Concord.Server.Permissions;
 using Concord.Server.Realtime;
@@ -18,7 +20,8 @@ namespace Concord.Server.Features.Messages;
 /// validate → permission → nonce replay → rate limit → insert → publish (after the commit).
 /// </summary>
 public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataServiceExtensions.Reads)] ConcordDbContext reads, ServerAccess access, SnowflakeGenerator ids, MessageRateLimiter limiter,
-    IRealtimeEvents realtime, IValidator<SendMessageRequest> sendValidator, TimeProvider time, MediaUrls urls, JobQueue jobs)
+    IRealtimeEvents realtime, IValidator<SendMessageRequest> sendValidator, TimeProvider time, ReadCache cache, RecentNonces nonces,
+    MediaUrls urls, JobQueue jobs)
 {
     private static readonly ApiError NotText = new(ErrorCode.BadRequest, "Voice channels have no messages.");
 
@@ -37,7 +40,8 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
         if (channel!.Type != ChannelType.Text) return SendResult<MessageDto>.Fail(NotText);
 
         // A retry of a send that already happened answers with the first message and spends no rate-limit permit.
-        var earlier = nonce is null ? null : await FindByNonceAsync(userId, channel, nonce, ct);
+        // The database is asked only for a nonce this node or Redis has seen lately: a first send costs no lookup.
+        var earlier = nonce is null || !await nonces.SeenAsync(userId, channelId, nonce, ct) ? null : await FindByNonceAsync(userId, channel, nonce, ct);
         if (earlier is not null && earlier.Id >= SnowflakeGenerator.MinIdAt(time.GetUtcNow() - MessageRules.NonceWindow))
             return new SendResult<MessageDto>(earlier, false, null, null);
 
@@ -48,6 +52,8 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
         if (earlier is not null)
             await db.Messages.Where(m => m.Id == earlier.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Nonce, (string?)null), ct);
 
+        var author = await cache.UserAsync(userId, token =>
+            db.Users.Where(u => u.Id == userId).Select(u => new UserSummary(u.Id, u.Username, u.DisplayName, u.AvatarUrl)).FirstOrDefaultAsync(token), ct);
         var message = new Message
         {
             Id = ids.Next(),
@@ -55,38 +61,15 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
             AuthorId = userId,
             Content = content?.Trim() ?? "",
             Nonce = nonce,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = MessageRules.StoredInstant(time.GetUtcNow()),
         };
-        db.Messages.Add(message);
-        if (request.Attachments is { Count: > 0 } wanted)
-        {
-            var ids = wanted.ToArray();
-            var claimed = await db.Attachments.Where(a => ids.Contains(a.Id) && a.UploaderId == userId && a.MessageId == null).ToListAsync(ct);
-            if (claimed.Count != ids.Length) { db.ChangeTracker.Clear(); return SendResult<MessageDto>.Fail(UnknownAttachment, decision); }
-            // MessageId is a concurrency token: the UPDATE says "WHERE message_id IS NULL", so two sends cannot both claim one upload.
-            foreach (var a in claimed) a.MessageId = message.Id;
-        }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return SendResult<MessageDto>.Fail(UnknownAttachment, decision);
-        }
-        catch (DbUpdateException ex) when (nonce is not null && db.IsUniqueViolation(ex))
-        {
-            // A concurrent retry with the same nonce won the insert: answer with its message.
-            db.ChangeTracker.Clear();
-            var winner = await FindByNonceAsync(userId, channel, nonce, ct);
-            if (winner is null) throw;
-            return new SendResult<MessageDto>(winner, false, null, decision);
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-        var dto = (await db.Messages.AsNoTracking().Where(m => m.Id == message.Id).Select(MessageDto.Projection(channel.ServerId)).FirstAsync(ct)).Signed(urls);
+        var (stored, attachments, gone) = await InsertAsync(message, channel, request.Attachments, ct);
+        if (gone is not null) return SendResult<MessageDto>.Fail(gone, decision);
+        if (stored is not null) return new SendResult<MessageDto>(stored, false, null, decision);
+        // Built from what was written and the cached author: the insert is the send's one database round trip
+        // (two with attachments: they are loaded to be claimed).
+        var dto = new MessageDto(message.Id, channelId, channel.ServerId, author!, message.Content, message.CreatedAt, null, nonce,
+            attachments.OrderBy(a => a.Id).Select(MediaService.ToDto).ToList()).Signed(urls);
         await realtime.PublishAsync(Rooms.Channel(channelId), MessageEvents.NewMessage, dto);
         realtime.EndTyping(userId, Rooms.Channel(channelId));
         await EnqueueFollowUpsAsync(dto, userId);
@@ -102,7 +85,56 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
             await jobs.EnqueueAsync(MentionJobHandler.QueueName, $"mention:{dto.Id}", new MentionJob(dto.Id, dto.ChannelId, dto.ServerId, authorId, dto.Content));
     }
 
-    private async Task<MessageDto?> FindByNonceAsync(long userId, Channel channel, string nonce, CancellationToken ct) =>
+    /// <summary>
+    /// Inserts the message. Nulls once written; when its nonce is taken, the message holding it (a concurrent retry);
+    /// 404 when the channel was deleted after the cached check.
+    /// </summary>
+    private async Task<(MessageDto? Holder, List<Attachment> Attachments, ApiError? Gone)> InsertAsync(Message message, ChannelInfo channel,
+        IReadOnlyList<long>? attachmentIds, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            db.Messages.Add(message);
+            List<Attachment> claimed = [];
+            if (attachmentIds is { Count: > 0 })
+            {
+                var wanted = attachmentIds.ToArray();
+                claimed = await db.Attachments.Where(a => wanted.Contains(a.Id) && a.UploaderId == message.AuthorId && a.MessageId == null).ToListAsync(ct);
+                if (claimed.Count != wanted.Length) { db.ChangeTracker.Clear(); return (null, [], UnknownAttachment); }
+                // MessageId is a concurrency token: the UPDATE says "WHERE message_id IS NULL", so two sends cannot both claim one upload.
+                foreach (var a in claimed) a.MessageId = message.Id;
+            }
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return (null, claimed, null);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return (null, [], UnknownAttachment);
+            }
+            catch (DbUpdateException ex) when (message.Nonce is not null && db.IsUniqueViolation(ex) && attempt == 0)
+            {
+                // A concurrent retry won the insert, or an old message (its marker gone) still holds the nonce.
+                db.ChangeTracker.Clear();
+                var holder = await FindByNonceAsync(message.AuthorId, channel, message.Nonce, ct);
+                if (holder is null) throw;
+                if (holder.Id >= SnowflakeGenerator.MinIdAt(time.GetUtcNow() - MessageRules.NonceWindow)) return (holder, [], null);
+                // Expired: the old message gives the nonce up and the send goes ahead.
+                await db.Messages.Where(m => m.Id == holder.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Nonce, (string?)null), ct);
+            }
+            catch (DbUpdateException ex) when (db.IsForeignKeyViolation(ex))
+            {
+                return (null, [], ApiError.NotFound("Channel"));
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<MessageDto?> FindByNonceAsync(long userId, ChannelInfo channel, string nonce, CancellationToken ct) =>
         (await db.Messages.AsNoTracking()
             .Where(m => m.ChannelId == channel.Id && m.AuthorId == userId && m.Nonce == nonce)
             .Select(MessageDto.Projection(channel.ServerId))
