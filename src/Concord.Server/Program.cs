@@ -7,6 +7,7 @@ using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Ids;
 using Concord.Server.Infrastructure.Observability;
+using Concord.Server.Infrastructure.OpenApi;
 using Concord.Server.Infrastructure.RateLimiting;
 using Concord.Server.Infrastructure.Redis;
 using Concord.Server.Infrastructure.Security;
@@ -14,7 +15,7 @@ using Concord.Server.Infrastructure.Validation;
 using Concord.Server.Permissions;
 using Concord.Server.Realtime;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = LoggingExtensions.ContentRoot(args) });
 
 builder.AddConcordLogging();
 builder.AddConcordErrors();
@@ -28,27 +29,30 @@ builder.AddConcordValidation();
 builder.AddConcordRateLimiting();
 builder.AddConcordMessaging();
 builder.AddConcordCalls();
-builder.Services.AddOpenApi();
+builder.AddConcordOpenApi();
+builder.AddConcordMetrics();
 builder.Services.AddScoped<ServerAccess>();
 builder.AddConcordRealtime();
 
 var app = builder.Build();
 
 app.UseConcordForwardedHeaders();
+app.UseRequestObservation();
 app.UseConcordErrors();
 app.UseSecurityHeaders();
 app.UseRequestLimits();
 app.UseRouting();
-app.UseRequestLogging();
-app.UseConcordMetrics();
+app.UseRequestCapture();
 app.UseCors(SecurityExtensions.CorsPolicy);
 app.UseAuthentication();
+app.UseRequestCapture();
 app.UseCsrfProtection();
 app.UseAuthorization();
 app.UseRateLimiter();
 
-app.MapOpenApi();
+app.MapConcordOpenApi();
 app.MapConcordHealth();
+app.MapConcordMetrics();
 app.MapAuthEndpoints();
 app.MapMessagingEndpoints();
 app.MapServerEndpoints();
