@@ -31,6 +31,7 @@ builder.AddConcordMessaging();
 builder.AddConcordCalls();
 builder.AddConcordOpenApi();
 builder.AddConcordMetrics();
+builder.AddConcordTracing();
 builder.Services.AddScoped<ServerAccess>();
 builder.AddConcordRealtime();
 

@@ -161,6 +161,7 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     protected void BroadcastLocal(BroadcastPacket packet, BroadcastOptions options)
     {
         var targets = RentTargets(options, out var count);
+        SocketIOTelemetry.Delivered(count);
         if (count == 0) return;
         try
         {
@@ -181,6 +182,7 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     protected void BroadcastLocal(Protocol.EncodedPacket encoded, BroadcastOptions options, string? offset)
     {
         var targets = RentTargets(options, out var count);
+        SocketIOTelemetry.Delivered(count);
         try
         {
             for (var i = 0; i < count; i++)

@@ -9,6 +9,9 @@ public static class LoggingExtensions
     public static WebApplicationBuilder AddConcordLogging(this WebApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
+        // Every line written inside a span (a request, a socket event, a broadcast received from another node)
+        // carries its trace id as a scope, so a log line leads to its trace.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         if (builder.Environment.IsDevelopment())
             builder.Logging.AddSimpleConsole(o =>
             {
@@ -19,7 +22,7 @@ public static class LoggingExtensions
         else
             builder.Logging.AddJsonConsole(o =>
             {
-                o.IncludeScopes = false;
+                o.IncludeScopes = true;
                 o.UseUtcTimestamp = true;
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             });
