@@ -5,6 +5,7 @@ using Concord.Server.Features.Calls;
 using Concord.Server.Infrastructure.Auth;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
+using Concord.Server.Infrastructure.Hosting;
 using Concord.Server.Infrastructure.Ids;
 using Concord.Server.Infrastructure.Observability;
 using Concord.Server.Infrastructure.OpenApi;
@@ -17,6 +18,8 @@ using Concord.Server.Realtime;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = LoggingExtensions.ContentRoot(args) });
 
+// Concord:Roles picks what this process serves (api, gateway, worker; default all): docs/operations.md.
+var roles = builder.AddConcordRoles();
 builder.AddConcordLogging();
 builder.AddConcordErrors();
 builder.AddConcordRequestLimits();
@@ -38,6 +41,7 @@ builder.AddConcordRealtime();
 var app = builder.Build();
 
 app.UseConcordForwardedHeaders();
+app.UseNodeName();
 app.UseRequestObservation();
 app.UseConcordErrors();
 app.UseSecurityHeaders();
@@ -51,14 +55,17 @@ app.UseCsrfProtection();
 app.UseAuthorization();
 app.UseRateLimiter();
 
-app.MapConcordOpenApi();
 app.MapConcordHealth();
 app.MapConcordMetrics();
-app.MapAuthEndpoints();
-app.MapMessagingEndpoints();
-app.MapServerEndpoints();
-app.MapCallEndpoints();
-app.MapConcordRealtime();
+if (roles.HasFlag(NodeRoles.Api))
+{
+    app.MapConcordOpenApi();
+    app.MapAuthEndpoints();
+    app.MapMessagingEndpoints();
+    app.MapServerEndpoints();
+    app.MapCallEndpoints();
+}
+if (roles.HasFlag(NodeRoles.Gateway)) app.MapConcordRealtime();
 
 await app.MigrateConcordDatabaseAsync();
 await app.RunAsync();
