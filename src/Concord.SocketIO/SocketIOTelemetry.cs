@@ -21,6 +21,19 @@ public static class SocketIOTelemetry
     private static readonly Histogram<long> FanOut = Meter.CreateHistogram<long>("socketio.broadcast.recipients", "{socket}",
         "Sockets of this node a broadcast was delivered to (local and from other nodes).");
 
+    private static readonly Counter<long> Recoveries = Meter.CreateCounter<long>("socketio.recoveries", "{attempt}",
+        "Connection-state recovery attempts by result: recovered, missed (session expired or offset gone), failed (adapter error).");
+
+    /// <summary>Records a zero on each counter (and result), so an exporter shows the series before the first event.</summary>
+    public static void InitializeSeries()
+    {
+        foreach (var result in (string[])["recovered", "missed", "failed"]) Recoveries.Add(0, new KeyValuePair<string, object?>("result", result));
+        BroadcastsOut.Add(0);
+        EngineIO.EngineIOMetrics.InitializeSeries();
+    }
+
+    internal static void RecoveryAttempted(string result) => Recoveries.Add(1, new KeyValuePair<string, object?>("result", result));
+
     internal static Activity? StartEvent(string nsp, string eventName, bool hasAck)
     {
         EventsIn.Add(1, new KeyValuePair<string, object?>("socketio.event", eventName));

@@ -11,6 +11,8 @@ public sealed class EngineIOMetrics
 
     private long _slowClientDisconnects;
 
+    internal static void InitializeSeries() => SlowClients.Add(0);
+
     /// <summary>Clients disconnected because they did not read fast enough (outbound queue full).</summary>
     public long SlowClientDisconnects => Interlocked.Read(ref _slowClientDisconnects);
 

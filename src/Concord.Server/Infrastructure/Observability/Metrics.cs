@@ -24,6 +24,9 @@ public sealed class MetricsOptions
     /// unknown proxy and is refused. Empty (the default): loopback only, <c>127.0.0.0/8</c> and <c>::1/128</c>.
     /// </summary>
     public string[] AllowedNetworks { get; set; } = [];
+
+    /// <summary>How often the readiness checks run for <c>concord_health_*</c> gauges (at least one second).</summary>
+    public TimeSpan HealthCheckPeriod { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>
@@ -41,7 +44,11 @@ public static class MetricsExtensions
         string[] allowed = options.AllowedNetworks.Length > 0 ? options.AllowedNetworks : ["127.0.0.0/8", "::1/128"];
         var networks = allowed.Select(n => IPNetwork.TryParse(n, out var net)
             ? net : throw new InvalidOperationException($"Metrics:AllowedNetworks: '{n}' is not a CIDR network.")).ToArray();
+        if (options.HealthCheckPeriod < TimeSpan.FromSeconds(1)) throw new InvalidOperationException("Metrics:HealthCheckPeriod must be at least 00:00:01.");
         builder.Services.AddSingleton(options);
+        if (options.Enabled) HealthMetricsPublisher.Register(builder.Services, options);
+        // The runtime's private QUIC meters are dozens of always-zero series on a server that speaks no HTTP/3.
+        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = i => !i.Meter.Name.StartsWith("Private.", StringComparison.Ordinal));
         builder.Services.AddSingleton(new MetricsAccess(options.Port, networks));
         if (options.Enabled && options.Port is { } port)
         {
@@ -56,6 +63,9 @@ public static class MetricsExtensions
         var options = app.Services.GetRequiredService<MetricsOptions>();
         if (!options.Enabled) return app;
         var access = app.Services.GetRequiredService<MetricsAccess>();
+        // Counters appear at their first event; a zero from the start lets dashboards and alerts see the series.
+        Concord.SocketIO.SocketIOTelemetry.InitializeSeries();
+        RateLimiting.RateLimitMetrics.InitializeSeries();
         var exporter = ((IApplicationBuilder)app).New().UseMetricServer(url: null).Build();
         app.MapGet(options.Path, (RequestDelegate)(http =>
         {
