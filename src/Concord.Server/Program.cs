@@ -16,6 +16,8 @@ using Concord.Server.Infrastructure.Validation;
 using Concord.Server.Permissions;
 using Concord.Server.Realtime;
 
+if (await HealthProbe.RunIfRequestedAsync(args) is { } probeExitCode) return probeExitCode;
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = LoggingExtensions.ContentRoot(args) });
 
 // Concord:Roles picks what this process serves (api, gateway, worker; default all): docs/operations.md.
@@ -69,6 +71,7 @@ if (roles.HasFlag(NodeRoles.Gateway)) app.MapConcordRealtime();
 
 await app.MigrateConcordDatabaseAsync();
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so the test host can reference it.</summary>
 public partial class Program;

@@ -17,22 +17,30 @@ public static class SocketIOTelemetry
     internal static readonly ActivitySource Source = new(Name);
     private static readonly Meter Meter = new(Name);
     private static readonly Counter<long> EventsIn = Meter.CreateCounter<long>("socketio.events.received", "{event}", "Client events handled, by event name.");
-    private static readonly Counter<long> BroadcastsOut = Meter.CreateCounter<long>("socketio.broadcasts", "{broadcast}", "Broadcasts published by this node.");
+    // Observable counters report their totals at every collection, zero included, so the series exist (and
+    // dashboards and alerts see them) before the first broadcast, recovery or drop.
+    private static readonly string[] RecoveryResults = ["recovered", "missed", "failed"];
+    private static readonly long[] RecoveryCounts = new long[RecoveryResults.Length];
+    private static long _broadcasts;
     private static readonly Histogram<long> FanOut = Meter.CreateHistogram<long>("socketio.broadcast.recipients", "{socket}",
         "Sockets of this node a broadcast was delivered to (local and from other nodes).");
 
-    private static readonly Counter<long> Recoveries = Meter.CreateCounter<long>("socketio.recoveries", "{attempt}",
-        "Connection-state recovery attempts by result: recovered, missed (session expired or offset gone), failed (adapter error).");
-
-    /// <summary>Records a zero on each counter (and result), so an exporter shows the series before the first event.</summary>
-    public static void InitializeSeries()
+    static SocketIOTelemetry()
     {
-        foreach (var result in (string[])["recovered", "missed", "failed"]) Recoveries.Add(0, new KeyValuePair<string, object?>("result", result));
-        BroadcastsOut.Add(0);
-        EngineIO.EngineIOMetrics.InitializeSeries();
+        Meter.CreateObservableCounter("socketio.broadcasts", () => Interlocked.Read(ref _broadcasts), "{broadcast}",
+            "Broadcasts emitted by this node (to its own sockets and, with the Redis adapter, to the other nodes).");
+        Meter.CreateObservableCounter("socketio.recoveries", () => RecoveryResults.Select((result, i) =>
+                new Measurement<long>(Interlocked.Read(ref RecoveryCounts[i]), new KeyValuePair<string, object?>("result", result))),
+            "{attempt}", "Connection-state recovery attempts by result: recovered, missed (session expired or offset gone), failed (adapter error).");
+        EngineIO.EngineIOMetrics.Register(Meter);
     }
 
-    internal static void RecoveryAttempted(string result) => Recoveries.Add(1, new KeyValuePair<string, object?>("result", result));
+    /// <summary>Creates the instruments now (they are static), so an exporter listening from start-up shows every series at zero.</summary>
+    public static void InitializeSeries() => Source.HasListeners();
+
+    internal static void RecoveryAttempted(string result) => Interlocked.Increment(ref RecoveryCounts[Array.IndexOf(RecoveryResults, result)]);
+
+    internal static void Broadcast() => Interlocked.Increment(ref _broadcasts);
 
     internal static Activity? StartEvent(string nsp, string eventName, bool hasAck)
     {
@@ -49,7 +57,6 @@ public static class SocketIOTelemetry
 
     internal static Activity? StartPublish(string nsp)
     {
-        BroadcastsOut.Add(1);
         var activity = Source.StartActivity("socketio publish", ActivityKind.Producer);
         activity?.SetTag("socketio.namespace", nsp);
         return activity;

@@ -152,6 +152,7 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     /// <inheritdoc />
     public override Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
+        SocketIOTelemetry.Broadcast();
         if (_recovery is null) BroadcastLocal(packet, options);
         else _recovery.Broadcast(packet, options, (encoded, offset) => BroadcastLocal(encoded, options, offset));
         return Task.CompletedTask;

@@ -110,6 +110,9 @@ internal sealed class EngineIOClient : IDisposable
         }
     }
 
+    public Task EmitAsync(string eventName, string jsonArgument) =>
+        SendAsync($"42[\"{eventName}\",{jsonArgument}]", CancellationToken.None);
+
     private Task SendAsync(string text, CancellationToken ct) =>
         _ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);
 
