@@ -45,6 +45,7 @@ var app = builder.Build();
 app.UseConcordForwardedHeaders();
 app.UseNodeName();
 app.UseRequestObservation();
+app.UseDrain();
 app.UseConcordErrors();
 app.UseSecurityHeaders();
 app.UseRequestLimits();
