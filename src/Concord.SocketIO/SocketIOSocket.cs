@@ -281,7 +281,7 @@ public sealed partial class SocketIOSocket
         finally
         {
             // The span lives until the handler's task ends; the receive loop goes on outside it.
-            Activity.Current = parent;
+            if (activity is not null) Activity.Current = parent;
         }
         if (task.IsCompleted)
         {

@@ -125,7 +125,9 @@ internal sealed class InMemorySessionStoreAccessor(SessionStoreOptions options, 
     public ISessionStore Inner { get; } = new InMemorySessionStore(options, time);
 }
 
-public sealed record LogEntry(string Category, LogLevel Level, IReadOnlyList<KeyValuePair<string, object?>> State, Exception? Exception);
+/// <summary>A log call as made; <paramref name="TraceId"/> is the span current at that moment (what the console's scopes print).</summary>
+public sealed record LogEntry(string Category, LogLevel Level, IReadOnlyList<KeyValuePair<string, object?>> State, Exception? Exception,
+    string? TraceId = null);
 
 public sealed class RecordingLoggerProvider : ILoggerProvider
 {
@@ -157,7 +159,8 @@ public sealed class RecordingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Add(new LogEntry(category, logLevel, state as IReadOnlyList<KeyValuePair<string, object?>> ?? [], exception));
+            owner.Add(new LogEntry(category, logLevel, state as IReadOnlyList<KeyValuePair<string, object?>> ?? [], exception,
+                System.Diagnostics.Activity.Current?.TraceId.ToHexString()));
     }
 }
 

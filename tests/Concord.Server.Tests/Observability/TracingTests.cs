@@ -7,6 +7,9 @@ using Concord.Server.Tests.Infrastructure;
 using Concord.Server.Tests.Realtime;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Concord.SocketIO;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 
 namespace Concord.Server.Tests.Observability;
@@ -50,14 +53,27 @@ public sealed class TracingTests
         var token = (await (await bob.PostAsync("/api/auth/token")).JsonAsync()).GetProperty("accessToken").GetString()!;
 
         using var socket = await EngineIOClient.ConnectAsync(nodeB.Url, token);
-        var sent = await alice.PostAsync($"/api/conversations/{conversation}/messages", new { content = "traced" });
-        await sent.AssertStatusAsync(System.Net.HttpStatusCode.Created);
+        // The send runs inside a recorded span of the test's own, so the trace id is known and its sampling decision
+        // does not depend on whatever else in this process listens to HttpClient's diagnostics.
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == TestSource.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        ActivityTraceId traceId;
+        using (var root = TestSource.StartActivity("test sends a direct message")!)
+        {
+            traceId = root.TraceId;
+            var sent = await alice.PostAsync($"/api/conversations/{conversation}/messages", new { content = "traced" });
+            await sent.AssertStatusAsync(System.Net.HttpStatusCode.Created);
+        }
         var delivered = await socket.WaitForEventAsync("new-direct-message");
         Assert.Contains("traced", delivered);
 
         // The request's server span on node A; everything else hangs below it in one trace.
-        var request = await WaitForSpanAsync(spans, s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("/messages", StringComparison.Ordinal)
-            && (string?)s.GetTagItem("http.request.method") == "POST");
+        var request = await WaitForSpanAsync(spans, s => s.Kind == ActivityKind.Server && s.TraceId == traceId
+            && s.DisplayName.StartsWith("POST /api/conversations/", StringComparison.Ordinal));
         var receive = await WaitForSpanAsync(spans, s => s.DisplayName == "socketio receive" && s.TraceId == request.TraceId);
         var trace = spans.Where(s => s.TraceId == request.TraceId).DistinctBy(s => s.SpanId).ToList();
 
@@ -65,10 +81,49 @@ public sealed class TracingTests
         var publish = Assert.Single(trace, s => s.DisplayName == "socketio publish");
         Assert.Equal(publish.SpanId, receive.ParentSpanId);
         Assert.Equal(1, receive.GetTagItem("socketio.recipients"));
-        // One tree: a single root (the test's own HTTP client call, instrumented in this process), every other span's
-        // parent in the trace.
-        var root = Assert.Single(trace, s => s.ParentSpanId == default);
-        Assert.All(trace.Where(s => s != root), s => Assert.Contains(trace, p => p.SpanId == s.ParentSpanId));
+        // One tree below the test's span: every span's parent is the test's span or another span of the trace.
+        Assert.All(trace, s => Assert.True(s.ParentSpanId != default, $"{s.DisplayName} has no parent"));
+        var roots = trace.Where(s => !trace.Any(p => p.SpanId == s.ParentSpanId)).Select(s => s.ParentSpanId).Distinct().ToList();
+        Assert.Single(roots); // the test's own span, which this provider does not export
+    }
+
+    private static readonly ActivitySource TestSource = new("Concord.Tests");
+
+    private sealed class LoggedTracedNode(ConcurrentQueue<Activity> spans) : RealtimeApp(Backend.Sqlite, new Dictionary<string, string?>
+    {
+        ["Tracing:Enabled"] = "true",
+        ["Logging:LogLevel:Default"] = "Warning",
+    })
+    {
+        public RecordingLoggerProvider Logs { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureLogging(l => l.AddProvider(Logs));
+            builder.ConfigureTestServices(s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(new Exported(spans))));
+        }
+    }
+
+    [Fact]
+    public async Task ASocketEventThatFailsIsLoggedWithTheTraceIdOfItsEventSpan()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        using var node = new LoggedTracedNode(spans);
+        var user = await node.NewUser().RegisterAsync();
+        var token = (await (await user.PostAsync("/api/auth/token")).JsonAsync()).GetProperty("accessToken").GetString()!;
+        // A handler that fails, added beside the gateway's own: the library logs the failure.
+        node.Services.GetRequiredService<SocketIOServer>().Sockets.OnConnection(s =>
+        {
+            s.On("explode", (Func<SocketIOEvent, Task>)(_ => throw new InvalidOperationException("handler failed (test)")));
+            return Task.CompletedTask;
+        });
+        using var socket = await EngineIOClient.ConnectAsync(node.Url, token);
+        await socket.EmitAsync("explode", "{}");
+
+        var span = await WaitForSpanAsync(spans, s => s.DisplayName == "socketio event explode");
+        var line = await node.Logs.WaitForAsync(e => e.Level >= LogLevel.Warning && e.TraceId == span.TraceId.ToHexString());
+        Assert.NotNull(line.TraceId);
     }
 
     private static async Task<Activity> WaitForSpanAsync(ConcurrentQueue<Activity> spans, Func<Activity, bool> match)
@@ -77,7 +132,7 @@ public sealed class TracingTests
         while (true)
         {
             if (spans.FirstOrDefault(match) is { } found) return found;
-            Assert.True(DateTime.UtcNow < deadline, "span not exported in time:\n" + string.Join('\n', spans.Select(s => $"{s.TraceId} {s.DisplayName}")));
+            Assert.True(DateTime.UtcNow < deadline, "span not exported in time:\n" + string.Join('\n', spans.Select(s => $"{s.TraceId} {s.Kind} {s.DisplayName} {s.ActivityTraceFlags}")));
             await Task.Delay(20); // the exporter runs on the node's own threads: poll the condition
         }
     }
