@@ -57,7 +57,7 @@ public sealed class TracingTests
         // does not depend on whatever else in this process listens to HttpClient's diagnostics.
         using var listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name == TestSource.Name,
+            ShouldListenTo = s => s.Name == TestSourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
         };
         ActivitySource.AddActivityListener(listener);
@@ -87,7 +87,8 @@ public sealed class TracingTests
         Assert.Single(roots); // the test's own span, which this provider does not export
     }
 
-    private static readonly ActivitySource TestSource = new("Concord.Tests");
+    private const string TestSourceName = "Concord.Tests";
+    private static readonly ActivitySource TestSource = new(TestSourceName);
 
     private sealed class LoggedTracedNode(ConcurrentQueue<Activity> spans) : RealtimeApp(Backend.Sqlite, new Dictionary<string, string?>
     {
