@@ -1,7 +1,9 @@
 # Concord as a container: the SDK image builds, the chiseled ASP.NET runtime image (no shell, no package manager,
-# non-root "app" user, uid 1654) runs. Build: docker build -t concord .   Run: see deploy/compose.yaml.
+# non-root "app" user, uid 1654) runs. Build: docker build -t concord .   Run: see deploy/compose.yaml; alone, on
+# SQLite: docker run -p 8080:8080 -v concord-data:/home/app concord (the database file lives in the app user's home).
 
-# The web client (web/), when the repository has one, is built with Node and served by Concord from wwwroot.
+# The web client (web/), when the repository has one, is built with Node (npm run build → web/dist) and copied into
+# the app's wwwroot; serving it is the app's part (static files), not the image's.
 # The whole context is copied because COPY fails on a missing folder; .dockerignore keeps it small.
 FROM node:22-bookworm-slim AS web
 COPY . /repo
@@ -26,7 +28,7 @@ USER app
 ENV ASPNETCORE_URLS=http://+:8080 \
     ASPNETCORE_ENVIRONMENT=Production \
     Metrics__Port=9464 \
-    ConnectionStrings__Sqlite="Data Source=/data/concord.db"
+    ConnectionStrings__Sqlite="Data Source=/home/app/concord.db"
 EXPOSE 8080 9464
 # No shell or curl in a chiseled image: the app probes itself (dotnet Concord.Server.dll --health-check).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
