@@ -56,7 +56,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Polls /health/live (the condition itself) until it answers, the process exits, or time runs out.</summary>
     private async Task WaitUntilLiveAsync(TimeSpan timeout)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
@@ -65,9 +65,9 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 if ((await http.GetAsync(Url + "/health/live")).StatusCode == HttpStatusCode.OK) return;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                await Task.Delay(100); // not listening yet: the next attempt is the wait
+                await Task.Delay(100); // not listening yet, or too busy to answer in time: the next attempt is the wait
             }
         }
         throw new TimeoutException($"the server did not answer within {timeout}:\n{string.Join('\n', Output)}");
