@@ -155,7 +155,7 @@ public sealed class EngineIOServer
     {
         var upgrades = canUpgrade && Options.AllowUpgrades && Options.AllowWebSocket ? "[\"websocket\"]" : "[]";
         var json = $"0{{\"sid\":\"{sid}\",\"upgrades\":{upgrades},\"pingInterval\":{(long)Options.PingInterval.TotalMilliseconds}," +
-                   $"\"pingTimeout\":{(long)Options.PingTimeout.TotalMilliseconds},\"maxPayload\":{Options.MaxHttpBufferSize}}}";
+                   $"\"pingTimeout\":{(long)Options.PingTimeout.TotalMilliseconds},\"maxPayload\":{Options.MaxPayload}}}";
         return Encoding.UTF8.GetBytes(json);
     }
 

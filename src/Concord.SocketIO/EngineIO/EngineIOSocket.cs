@@ -106,8 +106,11 @@ public sealed class EngineIOSocket
         return Enqueue(new OutboundItem(OutboundKind.Text, bytes));
     }
 
-    /// <summary>Queues a binary message. The buffer must not change afterwards.</summary>
-    public bool Send(ReadOnlyMemory<byte> binary) => Enqueue(new OutboundItem(OutboundKind.Binary, binary));
+    /// <summary>
+    /// Queues a binary message. The bytes are copied, so the buffer may be reused at once: echoing a received
+    /// message's <see cref="EngineIOMessage.Data"/> (valid only during its callback) is safe.
+    /// </summary>
+    public bool Send(ReadOnlyMemory<byte> binary) => Enqueue(new OutboundItem(OutboundKind.Binary, binary.ToArray()));
 
     /// <summary>Flushes what is queued, then closes the session (reason "forced close").</summary>
     public void Close() => CloseGracefully("forced close");

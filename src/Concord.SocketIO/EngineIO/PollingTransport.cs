@@ -145,7 +145,7 @@ internal static class PollingTransport
         }
         try
         {
-            var body = await ReadBodyAsync(context, socket.Server.Options.MaxHttpBufferSize);
+            var body = await ReadBodyAsync(context, socket.Server.Options.MaxPayload);
             if (body is null)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;

@@ -81,7 +81,7 @@ internal static class WebSocketTransport
     private static async Task RunAsync(EngineIOServer server, HttpContext context, KeyValuePair<string, string>[]? query, EngineIOSocket? upgrading)
     {
         using var webSocket = await AcceptAsync(context);
-        using var receiver = new MessageReceiver(webSocket, server.Options.MaxHttpBufferSize);
+        using var receiver = new MessageReceiver(webSocket, server.Options.MaxPayload);
         EngineIOSocket socket;
         if (upgrading is null)
         {
