@@ -93,7 +93,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
         return InOrder(appended, appended, done =>
         {
             if (done.IsCompletedSuccessfully && ((Task<RedisResult>)done).Result.ToString() is { } offset)
-                BroadcastLocal(Offsets.Stamp(encoded.Text, encoded.Attachments, offset), options, offset);
+                BroadcastLocal(encoded, Offsets.Stamp(encoded.Text, encoded.Attachments, offset), options, offset);
             else BroadcastLocal(encoded, options);
         });
     }
@@ -259,7 +259,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
             return;
         }
         var offset = Encoding.ASCII.GetString(reader.Rest);
-        BroadcastLocal(Offsets.Stamp(text, attachments, offset), options, offset);
+        BroadcastLocal(new EncodedPacket(text, attachments), Offsets.Stamp(text, attachments, offset), options, offset);
     }
 
     private void AnswerFetch(FrameReader reader)
