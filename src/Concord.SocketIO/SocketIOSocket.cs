@@ -305,7 +305,7 @@ public sealed partial class SocketIOSocket
     {
         if (Interlocked.Exchange(ref _connected, 0) == 0) return;
         Notify(_onDisconnecting, reason);
-        if (Pid is not null && RecoverableReasons.Contains(reason)) Persist();
+        if (Pid is not null) Persist(RecoverableReasons.Contains(reason));
         Namespace.Adapter.DelAll(Id);
         Namespace.Remove(this);
         _client.Remove(this);
@@ -314,10 +314,13 @@ public sealed partial class SocketIOSocket
         Notify(_onDisconnect, reason);
     }
 
-    private void Persist()
+    /// <summary>What connection-state recovery keeps of this socket (rooms as they are now).</summary>
+    internal SessionSnapshot Snapshot() => new(Id, Pid!, [.. Rooms], Data);
+
+    private void Persist(bool recoverable)
     {
         Task task;
-        try { task = Namespace.Adapter.PersistSessionAsync(new SessionSnapshot(Id, Pid!, [.. Rooms], Data)); }
+        try { task = recoverable ? Namespace.Adapter.PersistSessionAsync(Snapshot()) : Namespace.Adapter.DiscardSessionAsync(Pid!); }
         catch (Exception ex)
         {
             LogHandlerFailed(Namespace.Server.Logger, ex, "persist session", Id);

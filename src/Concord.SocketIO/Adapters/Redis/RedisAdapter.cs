@@ -41,6 +41,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
         _logger = nsp.Server.Logger;
         _recovery = nsp.Server.Options.ConnectionStateRecovery;
         _subscription = SubscribeAsync();
+        StartRecordRefresh();
     }
 
     /// <summary>An <see cref="SocketIOOptions.AdapterFactory"/> using the multiplexer DI provides (or any function of the services).</summary>
@@ -184,7 +185,11 @@ public sealed partial class RedisAdapter : InMemoryAdapter
     }
 
     /// <inheritdoc />
-    public override void Close() => _ = UnsubscribeAsync();
+    public override void Close()
+    {
+        _recordRefresh?.Dispose();
+        _ = UnsubscribeAsync();
+    }
 
     private async Task UnsubscribeAsync()
     {
