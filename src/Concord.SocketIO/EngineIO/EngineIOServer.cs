@@ -84,7 +84,12 @@ public sealed class EngineIOServer
 
     private async Task HandleExistingAsync(HttpContext context, string sid, string transport, bool isWebSocket)
     {
-        if (!_sockets.TryGetValue(sid, out var socket))
+        if (_sockets.TryGetValue(sid, out var socket))
+        {
+            socket.RunOverdueDeadline();
+            if (socket.IsClosed) socket = null;
+        }
+        if (socket is null)
         {
             if (!isWebSocket && transport == "polling" && HttpMethods.IsGet(context.Request.Method) && TakeClosedByClient(sid))
                 await PollingTransport.WriteNoopAsync(context);

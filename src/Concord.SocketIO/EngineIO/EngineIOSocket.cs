@@ -235,6 +235,16 @@ public sealed class EngineIOSocket
         Enqueue(OutboundItem.Ping);
     }
 
+    /// <summary>
+    /// Does now what the heartbeat scheduler is about to do if this session's deadline has passed, so a request
+    /// never sees a session that should already be closed, however late a busy machine runs the timer.
+    /// </summary>
+    internal void RunOverdueDeadline()
+    {
+        var deadline = Volatile.Read(ref _deadline);
+        if (Environment.TickCount64 >= deadline) OnDeadline(deadline);
+    }
+
     private void OnPong()
     {
         Volatile.Write(ref _awaitingPong, 0);
