@@ -315,12 +315,15 @@ public sealed partial class SocketIOSocket
     }
 
     /// <summary>What connection-state recovery keeps of this socket (rooms as they are now).</summary>
-    internal SessionSnapshot Snapshot() => new(Id, Pid!, [.. Rooms], Data);
+    internal SessionSnapshot Snapshot() => new(Id, Pid!, [.. Rooms], Data) { RecordOwner = RecordOwner };
+
+    /// <summary>Set by an adapter that keeps this socket's session record current: the owner token its writes carry.</summary>
+    internal string? RecordOwner;
 
     private void Persist(bool recoverable)
     {
         Task task;
-        try { task = recoverable ? Namespace.Adapter.PersistSessionAsync(Snapshot()) : Namespace.Adapter.DiscardSessionAsync(Pid!); }
+        try { task = recoverable ? Namespace.Adapter.PersistSessionAsync(Snapshot()) : Namespace.Adapter.DiscardSessionAsync(Snapshot()); }
         catch (Exception ex)
         {
             LogHandlerFailed(Namespace.Server.Logger, ex, "persist session", Id);

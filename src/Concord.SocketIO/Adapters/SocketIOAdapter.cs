@@ -50,7 +50,7 @@ public abstract class SocketIOAdapter(SocketIONamespace nsp)
     /// (a client or server namespace disconnect). An adapter that keeps sessions current while sockets are
     /// connected (so they survive a crash of their node) removes the session here.
     /// </summary>
-    public virtual Task DiscardSessionAsync(string pid) => Task.CompletedTask;
+    public virtual Task DiscardSessionAsync(SessionSnapshot session) => Task.CompletedTask;
 
     /// <summary>
     /// Connection-state recovery hook: takes (once) the session of private id <paramref name="pid"/>,
