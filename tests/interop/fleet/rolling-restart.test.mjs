@@ -20,7 +20,8 @@ async function until(name, ms) {
 
 /** A listening client as an application keeps one: reconnects by itself, recovers, records what it saw. */
 async function listener(user, channelId) {
-  const socket = await connect(user, URL, { withCredentials: true, transports: ["polling", "websocket"], reconnection: true });
+  // recover: true asks for connection-state recovery (docs/realtime.md): only clients that ask get offsets.
+  const socket = await connect(user, URL, { withCredentials: true, transports: ["polling", "websocket"], reconnection: true, auth: { token: user.token, recover: true } });
   await request(socket, "join-servers");
   await joinChannel(socket, channelId);
   const state = { socket, ids: new Set(), deliveries: 0, gaps: [], recovered: [], lostAt: undefined };
