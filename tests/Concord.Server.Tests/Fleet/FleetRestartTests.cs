@@ -17,7 +17,7 @@ public sealed class FleetRestartTests(FleetFixture fleet, ITestOutputHelper outp
                 ["CONCORD_URL"] = fleet.BalancerUrl,
                 ["FLEET_CONTROL_DIR"] = control.FullName,
             }, TimeSpan.FromMinutes(6));
-            await WhenFileAsync(Path.Combine(control.FullName, "ready"), scenario);
+            await FleetControl.WhenFileAsync(Path.Combine(control.FullName, "ready"), scenario);
             await fleet.RollingRestartAsync();
             await File.WriteAllTextAsync(Path.Combine(control.FullName, "restarted"), "");
             // The measured reconnection gaps, for docs/operations.md (a report, not an assertion on time).
@@ -32,9 +32,13 @@ public sealed class FleetRestartTests(FleetFixture fleet, ITestOutputHelper outp
             control.Delete(recursive: true);
         }
     }
+}
 
+/// <summary>Marker files between a scenario and its host: the scenario's side of the handshake.</summary>
+internal static class FleetControl
+{
     /// <summary>Waits (bounded) for the scenario's marker file; fails at once if the scenario ended first.</summary>
-    private static async Task WhenFileAsync(string path, Task scenario)
+    public static async Task WhenFileAsync(string path, Task scenario)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         while (!File.Exists(path))
