@@ -14,6 +14,9 @@ public static class TestEnvironment
     public static string S3 => Required("CONCORD_TEST_S3");
     /// <summary>amqp:// URI of the RabbitMQ node that ./test.sh starts (tests/services/rabbitmq.sh).</summary>
     public static string RabbitMq => Required("CONCORD_TEST_RABBITMQ");
+    /// <summary>The Prometheus of tests/services/prometheus.sh, and the folder whose *.json files are its scrape targets.</summary>
+    public static string Prometheus => Required("CONCORD_TEST_PROMETHEUS");
+    public static string PrometheusTargets => Required("CONCORD_TEST_PROMETHEUS_TARGETS");
 
     private static string Required(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
