@@ -11,6 +11,7 @@ using Concord.Server.Infrastructure.RateLimiting;
 using Concord.Server.Infrastructure.Redis;
 using Concord.Server.Infrastructure.Security;
 using Concord.Server.Infrastructure.Validation;
+using Concord.Server.Infrastructure.WebClient;
 using Concord.Server.Permissions;
 using Concord.Server.Realtime;
 
@@ -38,6 +39,7 @@ app.UseConcordForwardedHeaders();
 app.UseConcordErrors();
 app.UseSecurityHeaders();
 app.UseRequestLimits();
+app.UseConcordWebClient();
 app.UseRouting();
 app.UseRequestLogging();
 app.UseConcordMetrics();

@@ -1,0 +1,194 @@
+// Two users in two browser contexts: sign-up, a server created and joined through the UI, live messages both
+// ways with typing and presence, 200 messages paged back, edit and delete, a direct message, reconnection with
+// recovery and with a REST catch-up, and an accessibility check of the main views.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { axe, launch, message, messages, registerThroughUi, shot, TIMEOUT, until } from "./helpers.mjs";
+
+let browser, alice, bob, serverName;
+
+before(async () => {
+  browser = await launch();
+  alice = await registerThroughUi(browser, "alice");
+  bob = await registerThroughUi(browser, "bob");
+});
+after(async () => { await browser?.close(); });
+
+test("the sign-in page has no serious accessibility violations", async () => {
+  const context = await browser.newContext({ baseURL: alice.page.url() });
+  const page = await context.newPage();
+  await page.goto("/");
+  await page.getByRole("heading", { name: "Welcome back" }).waitFor({ timeout: TIMEOUT });
+  await shot(page, "sign-in");
+  assert.deepEqual(await axe(page), []);
+  await context.close();
+});
+
+test("alice creates a server and bob joins it with its invite code, through the UI", async () => {
+  serverName = `Book club ${Date.now() % 1000}`;
+  await alice.page.getByRole("button", { name: "Create a server" }).click();
+  await alice.page.getByLabel("Server name").fill(serverName);
+  await alice.page.getByRole("button", { name: "Create", exact: true }).click();
+  await alice.page.getByRole("heading", { name: "# general" }).waitFor();
+  await alice.page.getByRole("button", { name: "Invite people" }).click();
+  const code = await alice.page.getByTestId("invite-code").inputValue();
+  assert.match(code, /^[A-Za-z0-9]{10}$/);
+  await alice.page.getByRole("button", { name: "Done" }).click();
+
+  await bob.page.getByRole("button", { name: "Join a server" }).click();
+  await bob.page.getByLabel("Invite code or link").fill(code);
+  await bob.page.getByRole("button", { name: "Join", exact: true }).click();
+  await bob.page.getByRole("heading", { name: "# general" }).waitFor();
+  await bob.page.getByRole("navigation", { name: "Servers" }).getByRole("button", { name: serverName }).waitFor();
+  // Alice's member list hears bob join, online.
+  await alice.page.getByRole("complementary", { name: "Members" }).getByRole("button", { name: /^Bob, online/ }).waitFor();
+});
+
+test("messages arrive live both ways, typing shows while the other writes, and the sender's copy is reconciled", async () => {
+  await alice.page.getByRole("textbox", { name: "Message #general" }).pressSequentially("Hello bob");
+  await bob.page.getByTestId("typing").getByText(`${alice.username} is typing…`).waitFor();
+  await alice.page.getByRole("textbox", { name: "Message #general" }).press("Enter");
+  await message(bob.page, "Hello bob").waitFor();
+  // The typing indicator ends with the message.
+  await bob.page.getByTestId("typing").getByText("is typing").waitFor({ state: "detached" });
+
+  await bob.page.getByRole("textbox", { name: "Message #general" }).fill("Hi alice, good to be here");
+  await bob.page.getByRole("button", { name: "Send message" }).click();
+  await message(alice.page, "Hi alice, good to be here").waitFor();
+  // Bob's optimistic copy was replaced by the server's (a Snowflake id, no pending copy left), exactly once.
+  await until(bob.page, () => [...document.querySelectorAll("[data-testid=message]")].some((m) => /^\d+$/.test(m.dataset.messageId) && m.textContent.includes("good to be here")));
+  assert.equal(await message(bob.page, "good to be here").count(), 1);
+  assert.equal(await bob.page.locator(".msg.pending").count(), 0);
+  await shot(alice.page, "channel-desktop");
+});
+
+test("a channel of 200 messages pages back to its first without the view jumping", async () => {
+  const server = (await alice.rest("GET", "/api/servers")).find((s) => s.name === serverName);
+  const channel = await alice.rest("POST", `/api/servers/${server.id}/channels`, { name: "history", type: "text" });
+  for (let i = 1; i <= 200; i += 20)
+    await Promise.all(Array.from({ length: 20 }, (_, k) => alice.rest("POST", `/api/channels/${channel.id}/messages`, { content: `history ${i + k}` })
+      .catch(async () => alice.rest("POST", `/api/channels/${channel.id}/messages`, { content: `history ${i + k}` }))));
+  // The new channel reaches bob's sidebar live (channel-created).
+  await bob.page.getByRole("navigation", { name: "Channels" }).getByRole("link", { name: "history" }).click();
+  await message(bob.page, "history 200").waitFor();
+  const timeline = bob.page.getByTestId("timeline");
+  for (let round = 0; round < 10 && !(await bob.page.getByTestId("history-start").isVisible()); round++) {
+    const count = await messages(bob.page).count();
+    const top = messages(bob.page).first();
+    const id = await top.getAttribute("data-message-id");
+    await timeline.evaluate((el) => { el.scrollTop = 0; });
+    const before = (await top.boundingBox()).y;
+    await until(bob.page, (n) => document.querySelectorAll("[data-testid=message]").length > n || !!document.querySelector("[data-testid=history-start]"), count);
+    const same = bob.page.locator(`[data-message-id="${id}"]`);
+    // The message that was on top stays where it was: older pages are added above it, out of sight.
+    assert.ok(Math.abs((await same.boundingBox()).y - before) < 3, "the view jumped when a page of history loaded");
+  }
+  await bob.page.getByTestId("history-start").waitFor();
+  assert.equal(await messages(bob.page).count(), 200);
+  assert.equal(await messages(bob.page).first().locator(".content").textContent(), "history 1");
+  await bob.page.getByRole("navigation", { name: "Channels" }).getByRole("link", { name: "general" }).click();
+});
+
+test("alice edits and deletes her message and bob sees both live", async () => {
+  await alice.page.getByRole("textbox", { name: "Message #general" }).fill("A typo here");
+  await alice.page.getByRole("textbox", { name: "Message #general" }).press("Enter");
+  await message(bob.page, "A typo here").waitFor();
+  const mine = message(alice.page, "A typo here");
+  await mine.hover();
+  await mine.getByRole("button", { name: "Edit message" }).click();
+  await mine.getByRole("textbox", { name: "Edit message" }).fill("No typo anymore");
+  await mine.getByRole("textbox", { name: "Edit message" }).press("Enter");
+  await message(bob.page, "No typo anymore").getByText("(edited)").waitFor();
+
+  const edited = message(alice.page, "No typo anymore");
+  await edited.hover();
+  await edited.getByRole("button", { name: "Delete message" }).click();
+  await message(bob.page, "No typo anymore").waitFor({ state: "detached" });
+  await message(alice.page, "No typo anymore").waitFor({ state: "detached" });
+});
+
+test("bob opens a direct message with alice from the member list and they talk", async () => {
+  await bob.page.getByRole("complementary", { name: "Members" }).getByRole("button", { name: /^Alice, online/ }).click();
+  await bob.page.getByRole("button", { name: "Message", exact: true }).click();
+  await bob.page.getByRole("heading", { name: "Alice" }).waitFor();
+  await bob.page.getByRole("textbox", { name: "Message Alice" }).fill("Psst, a secret");
+  await bob.page.getByRole("textbox", { name: "Message Alice" }).press("Enter");
+  await alice.page.getByRole("button", { name: "Direct messages" }).click();
+  await alice.page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name: "Bob" }).click();
+  await message(alice.page, "Psst, a secret").waitFor();
+  await alice.page.getByRole("textbox", { name: "Message Bob" }).pressSequentially("Tell me");
+  await bob.page.getByTestId("typing").getByText(`${alice.username} is typing…`).waitFor();
+  await alice.page.getByRole("textbox", { name: "Message Bob" }).press("Enter");
+  await message(bob.page, "Tell me").waitFor();
+  await shot(alice.page, "direct-message");
+  assert.deepEqual(await axe(alice.page), []);
+});
+
+async function openServer(user) {
+  await user.page.getByRole("navigation", { name: "Servers" }).getByRole("button", { name: serverName }).click();
+  await user.page.getByRole("navigation", { name: "Channels" }).getByRole("link", { name: "general" }).click();
+  await user.page.getByRole("heading", { name: "# general" }).waitFor();
+}
+
+async function bobSays(text) {
+  await bob.page.getByRole("textbox", { name: "Message #general" }).fill(text);
+  await bob.page.getByRole("textbox", { name: "Message #general" }).press("Enter");
+  await until(bob.page, (t) => [...document.querySelectorAll("[data-testid=message]")].some((m) => /^\d+$/.test(m.dataset.messageId) && m.textContent.includes(t)), text);
+}
+
+test("a dropped connection shows, and the session resumes with the messages sent meanwhile", async () => {
+  await openServer(alice);
+  await openServer(bob);
+  // The transport dies under the client (as on a network drop) and stays down until we let it reconnect.
+  await alice.page.evaluate(() => { const s = window.__concord.socket; s.io.reconnection(false); s.io.engine.close(); });
+  await alice.page.getByTestId("connection-banner").getByText("Reconnecting").waitFor();
+  await bobSays("Sent while alice was away");
+  await bobSays("And another one");
+  await alice.page.evaluate(() => { const s = window.__concord.socket; s.io.reconnection(true); s.connect(); });
+  await alice.page.getByTestId("connection-banner").waitFor({ state: "detached" });
+  await message(alice.page, "Sent while alice was away").waitFor();
+  await message(alice.page, "And another one").waitFor();
+  assert.equal(await alice.page.evaluate(() => window.__concord.state().lastCatchUp), "recovered");
+  await shot(alice.page, "after-recovery");
+});
+
+test("a connection that cannot resume catches up over REST with a page after the last message it holds", async () => {
+  await alice.page.evaluate(() => window.__concord.socket.disconnect()); // a client disconnect ends the session
+  await alice.page.getByTestId("connection-banner").getByText("Disconnected").waitFor();
+  await bobSays("Missed by the socket, found by the page after");
+  await alice.page.evaluate(() => window.__concord.socket.connect());
+  await alice.page.getByTestId("connection-banner").waitFor({ state: "detached" });
+  await message(alice.page, "Missed by the socket, found by the page after").waitFor();
+  assert.equal(await alice.page.evaluate(() => window.__concord.state().lastCatchUp), "refetched");
+  // Live again after the new session (the room was rejoined).
+  await bobSays("Live again");
+  await message(alice.page, "Live again").waitFor();
+  assert.equal(await message(alice.page, "Missed by the socket").count(), 1);
+});
+
+test("on a phone-sized screen alice logs in and navigates through the drawer", async () => {
+  const context = await browser.newContext({ baseURL: alice.page.url(), viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  await page.goto("/");
+  await page.getByLabel("Email").fill(`${alice.username}@example.test`);
+  await page.getByLabel("Password").fill("password-123");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("button", { name: "Open navigation" }).click();
+  await page.getByRole("navigation", { name: "Servers" }).getByRole("button", { name: serverName }).click();
+  await page.getByRole("heading", { name: "# general" }).waitFor();
+  await message(page, "Live again").waitFor();
+  await shot(page, "channel-phone");
+  await page.getByRole("button", { name: "Open navigation" }).click();
+  await page.getByRole("navigation", { name: "Channels" }).getByRole("link", { name: "general" }).waitFor();
+  await shot(page, "navigation-phone");
+  assert.deepEqual(await axe(page), []);
+  await context.close();
+});
+
+test("alice sees bob go offline when his last tab closes", async () => {
+  const bobInList = alice.page.getByRole("complementary", { name: "Members" }).getByTestId("member").filter({ hasText: "Bob" });
+  assert.equal(await bobInList.getAttribute("data-presence"), "online");
+  await bob.context.close();
+  await alice.page.getByRole("complementary", { name: "Members" }).getByRole("button", { name: /^Bob, offline/ }).waitFor();
+});
