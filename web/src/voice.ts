@@ -20,12 +20,33 @@ function setPeer(socketId: string, patch: Partial<VoicePeer>) {
   });
 }
 
+/**
+ * Our media on a connection. The offerer creates one audio and one video transceiver; the answerer fills the ones the
+ * offer created. Video always has a sender but carries the camera only while it is on: with no track nothing is
+ * sent and the other side's track goes `muted`, which is how its tile knows to show an avatar instead.
+ */
+function attachLocal(pc: RTCPeerConnection, offerer: boolean) {
+  if (!local) return;
+  const audio = local.getAudioTracks()[0], camera = local.getVideoTracks()[0];
+  const cameraOn = getState().voice.camera;
+  if (offerer) {
+    pc.addTransceiver(audio ?? "audio", { direction: "sendrecv", streams: [local] });
+    pc.addTransceiver(cameraOn && camera ? camera : "video", { direction: "sendrecv", streams: [local] });
+    return;
+  }
+  for (const t of pc.getTransceivers()) {
+    const kind = t.receiver.track.kind;
+    t.direction = "sendrecv";
+    t.sender.setStreams(local);
+    void t.sender.replaceTrack(kind === "audio" ? audio ?? null : cameraOn && camera ? camera : null);
+  }
+}
+
 function createPeer(socketId: string, userId: string): RTCPeerConnection {
   peers.get(socketId)?.close();
   const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: relayOnly() ? "relay" : "all" });
   peers.set(socketId, pc);
   setPeer(socketId, { userId, state: pc.connectionState });
-  local?.getTracks().forEach((t) => pc.addTrack(t, local!));
   pc.onicecandidate = (e) => { if (e.candidate) void emit("ice-candidate", { to: socketId, candidate: e.candidate.toJSON() }).catch(() => undefined); };
   pc.ontrack = (e) => setPeer(socketId, { stream: e.streams[0] ?? new MediaStream([e.track]) });
   pc.onconnectionstatechange = () => setPeer(socketId, { state: pc.connectionState });
@@ -55,12 +76,12 @@ export async function joinVoice(channelId: string) {
     const ice = await api<{ iceServers: RTCIceServer[] }>("GET", "/api/calls/ice-servers");
     iceServers = ice.iceServers;
     local = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
-    local.getVideoTracks().forEach((t) => (t.enabled = false)); // camera starts off, as on Discord
     setState({ voice: { channelId, muted: false, camera: false, local, peers: {} } });
     const ack = await emit("join-call", { channelId });
     if (!ack.ok) throw new Error(ack.error?.message ?? "Could not join the call.");
     for (const p of ack.participants as { userId: string; socketId: string }[]) {
       const pc = createPeer(p.socketId, p.userId);
+      attachLocal(pc, true);
       await pc.setLocalDescription(await pc.createOffer());
       await emit("offer", { to: p.socketId, sdp: pc.localDescription });
     }
@@ -86,7 +107,11 @@ export function toggleMute() {
 }
 export function toggleCamera() {
   const camera = !getState().voice.camera;
-  local?.getVideoTracks().forEach((t) => (t.enabled = camera));
+  const track = local?.getVideoTracks()[0];
+  for (const pc of peers.values()) {
+    const sender = pc.getTransceivers().find((t) => t.receiver.track.kind === "video")?.sender;
+    void sender?.replaceTrack(camera && track ? track : null);
+  }
   setState((s) => ({ voice: { ...s.voice, camera } }));
 }
 
@@ -96,6 +121,7 @@ export function onCallEvent(s: Socket) {
     if (!local) return;
     const pc = createPeer(from, fromUserId);
     await pc.setRemoteDescription(sdp);
+    attachLocal(pc, false);
     await flushCandidates(from, pc);
     await pc.setLocalDescription(await pc.createAnswer());
     await emit("answer", { to: from, sdp: pc.localDescription });

@@ -5,7 +5,6 @@ import { Sidebar } from "./Sidebar";
 import { Chat } from "./Chat";
 import { Members } from "./Members";
 import { InvitePage } from "./Dialogs";
-import { VoiceStage } from "./Voice";
 import { setState } from "../store";
 import { Icon } from "./Icon";
 
@@ -13,7 +12,6 @@ export function App() {
   const me = useStore((s) => s.me);
   const route = useStore((s) => s.route);
   const toast = useStore((s) => s.toast);
-  const inCall = useStore((s) => !!s.voice.channelId);
   const [nav, setNav] = useState(false);
   const [members, setMembers] = useState(false);
   if (me === undefined) return <div class="splash" role="status">Loading Concord…</div>;
@@ -24,7 +22,6 @@ export function App() {
       <Sidebar onNavigate={() => setNav(false)} />
       <div class="scrim" onClick={() => { setNav(false); setMembers(false); }} aria-hidden="true" />
       <main class="main" aria-label="Conversation">
-        {inCall && <VoiceStage />}
         {route.kind === "invite" ? <InvitePage code={route.code} /> :
           <Chat onOpenNav={() => setNav(true)} onToggleMembers={() => setMembers((m) => !m)} membersOpen={members} />}
       </main>

@@ -5,6 +5,7 @@ import { deleteMessage, discard, editMessage, loadOlder, send, sent, timelineKey
 import { memberOf, useStore } from "../store";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
+import { VoiceStage } from "./Voice";
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 const day = (iso: string) => new Date(iso).toLocaleDateString([], { weekday: "long", month: "long", day: "numeric" });
@@ -35,6 +36,7 @@ export function Chat({ onOpenNav, onToggleMembers, membersOpen }: { onOpenNav: (
           <button class="icon-btn mobile-only" aria-label={membersOpen ? "Hide members" : "Show members"} aria-pressed={membersOpen} onClick={onToggleMembers}><Icon name="users" /></button>
         )}
       </header>
+      {s.voice.channelId && <VoiceStage />}
       {s.connection !== "connected" && (
         <div class="banner" role="status" data-testid="connection-banner">
           {s.connection === "connecting" ? "Connecting…" : s.connection === "offline" ? "Disconnected." : "Connection lost. Reconnecting…"}
