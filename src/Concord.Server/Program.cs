@@ -43,7 +43,7 @@ app.UseNodeName();
 app.UseConcordErrors();
 app.UseSecurityHeaders();
 app.UseRequestLimits();
-app.UseConcordWebClient();
+if (roles.HasFlag(NodeRoles.Api)) app.UseConcordWebClient(); // the web client comes with the API
 app.UseRouting();
 app.UseRequestLogging();
 app.UseConcordMetrics();

@@ -26,7 +26,11 @@ export function Chat({ onOpenNav, onToggleMembers, membersOpen }: { onOpenNav: (
     title = c?.name || others.map(displayName).join(", ") || "Direct message";
     placeholder = `Message ${title}`;
   }
-  const typers = Object.values(s.typing[key] ?? {}).filter((t) => t.until > Date.now()).map((t) => t.username);
+  // Events name the username; show the display name we know for them (members or participants).
+  const known = route.kind === "channel" ? s.details[route.serverId]?.members.map((m) => m.user) ?? []
+    : s.conversations.find((c) => route.kind === "dm" && c.id === route.conversationId)?.participants ?? [];
+  const typers = Object.entries(s.typing[key] ?? {}).filter(([, t]) => t.until > Date.now())
+    .map(([id, t]) => { const u = known.find((u) => u.id === id); return u ? displayName(u) : t.username; });
   return (
     <section class="chat" aria-label={title}>
       <header class="chat-head">
@@ -95,7 +99,7 @@ function Timeline({ tlKey }: { tlKey: string }) {
 
   return (
     <div class="timeline" ref={ref} onScroll={onScroll} tabIndex={0} aria-label="Messages" data-testid="timeline">
-      {t && !t.hasMore && t.loaded && <p class="start muted" data-testid="history-start">This is the beginning of the conversation.</p>}
+      {t && !t.hasMore && t.loaded && <div class="start" data-testid="history-start"><h2>{tlKey.startsWith("channel:") ? "Welcome to the channel!" : "The start of your conversation"}</h2><p class="muted">This is the beginning of the message history.</p></div>}
       {t?.loading && <p class="muted loading" role="status">Loading messages…</p>}
       <div role="log" aria-live="polite" aria-relevant="additions">
       <ol class="messages">
