@@ -227,6 +227,21 @@ export function toast(e: unknown) {
 }
 
 // ---------- the socket ----------
+// A tab in the background reports its user idle (the server shows idle only when every tab of theirs is).
+document.addEventListener("visibilitychange", () => {
+  if (socket?.connected) void emit("set-status", { status: document.hidden ? "idle" : "online" }).catch(() => undefined);
+});
+
+export async function createChannel(serverId: string, name: string, type: "text" | "voice") {
+  const channel = await api<{ id: string }>("POST", `/api/servers/${serverId}/channels`, { name, type });
+  await loadServer(serverId, true);
+  if (type === "text") await navigate({ kind: "channel", serverId, channelId: channel.id });
+}
+export async function leaveServer(serverId: string) {
+  await api("POST", `/api/servers/${serverId}/leave`);
+  removeServer(serverId);
+}
+
 function connect() {
   socket?.disconnect();
   const s = io({ withCredentials: true });
@@ -234,6 +249,7 @@ function connect() {
   (window as any).__concord = { socket: s, state: getState };
   s.on("connect", async () => {
     setState({ connection: "connected" });
+    if (document.hidden) void emit("set-status", { status: "idle" }).catch(() => undefined);
     if (s.recovered) { setState({ lastCatchUp: "recovered" }); return; }
     await emit("join-servers").catch(() => undefined);
     const { route, timelines } = getState();
@@ -303,13 +319,18 @@ function connect() {
   s.on("channel-created", channelChange);
   s.on("channel-updated", channelChange);
   s.on("channel-deleted", channelChange);
-  s.on("voice-state-update", (v: { channelId?: string; userId: string; socketId: string; inCall: boolean }) => {
-    if (!v.channelId) return;
-    setOccupants(v.channelId, (o) => {
+  // Voice channels by id; conversations as "dm:<id>", which is how a conversation's call rings the others.
+  s.on("voice-state-update", (v: { channelId?: string; conversationId?: string; userId: string; socketId: string; inCall: boolean }) => {
+    const key = v.channelId ?? (v.conversationId ? `dm:${v.conversationId}` : undefined);
+    if (!key) return;
+    setOccupants(key, (o) => {
       const next = { ...o };
       if (v.inCall) next[v.socketId] = v.userId; else delete next[v.socketId];
       return next;
     });
+    // A conversation's call that ended may ring again next time, even if this one was dismissed.
+    if (v.conversationId && !Object.keys(getState().occupants[key] ?? {}).length)
+      setState((st) => ({ dismissed: { ...st.dismissed, [v.conversationId!]: false } }));
   });
   onCallEvent(s);
 }

@@ -29,6 +29,7 @@ export type State = {
   lastCatchUp?: "recovered" | "refetched";
   voice: Voice;
   toast?: string;
+  dismissed?: Record<string, boolean>; // conversation calls we declined to join
 };
 
 let state: State = {

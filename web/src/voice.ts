@@ -69,15 +69,17 @@ function removePeer(socketId: string) {
   });
 }
 
-export async function joinVoice(channelId: string) {
-  if (getState().voice.channelId === channelId) return;
+/** Joins a voice channel's call or a conversation's (which rings the other participants). */
+export async function joinCall(target: { channelId?: string; conversationId?: string }) {
+  const { voice } = getState();
+  if ((target.channelId && voice.channelId === target.channelId) || (target.conversationId && voice.conversationId === target.conversationId)) return;
   await leaveCall();
   try {
     const ice = await api<{ iceServers: RTCIceServer[] }>("GET", "/api/calls/ice-servers");
     iceServers = ice.iceServers;
     local = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
-    setState({ voice: { channelId, muted: false, camera: false, local, peers: {} } });
-    const ack = await emit("join-call", { channelId });
+    setState({ voice: { ...target, muted: false, camera: false, local, peers: {} } });
+    const ack = await emit("join-call", target.channelId ? { channelId: target.channelId } : { conversationId: target.conversationId });
     if (!ack.ok) throw new Error(ack.error?.message ?? "Could not join the call.");
     for (const p of ack.participants as { userId: string; socketId: string }[]) {
       const pc = createPeer(p.socketId, p.userId);

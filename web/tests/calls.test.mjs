@@ -38,11 +38,18 @@ const stats = (page) => page.evaluate(async () => {
   return out;
 });
 
-async function call(name) {
-  await alice.page.getByRole("button", { name: "Join voice channel General" }).click();
-  // Bob's sidebar shows who is in the channel, from voice-state-update.
-  await bob.page.getByRole("list", { name: "In General" }).getByText("Alice").waitFor();
-  await bob.page.getByRole("button", { name: "Join voice channel General" }).click();
+const inVoiceChannel = {
+  async start() {
+    await alice.page.getByRole("button", { name: "Join voice channel General" }).click();
+    // Bob's sidebar shows who is in the channel, from voice-state-update.
+    await bob.page.getByRole("list", { name: "In General" }).getByText("Alice").waitFor();
+    await bob.page.getByRole("button", { name: "Join voice channel General" }).click();
+  },
+  ended: () => alice.page.getByRole("list", { name: "In General" }).waitFor({ state: "detached" }),
+};
+
+async function call(name, how = inVoiceChannel) {
+  await how.start();
   for (const u of [alice, bob]) await u.page.getByRole("button", { name: "Turn camera on" }).click();
   for (const u of [alice, bob]) {
     await u.page.getByTestId("call-tile").and(u.page.locator("[data-state=connected]")).waitFor();
@@ -64,7 +71,7 @@ async function call(name) {
     await u.page.getByRole("button", { name: "Leave call" }).click();
     await u.page.getByRole("region", { name: "Call" }).waitFor({ state: "detached" });
   }
-  await alice.page.getByRole("list", { name: "In General" }).waitFor({ state: "detached" });
+  await how.ended();
   return last;
 }
 
@@ -84,4 +91,24 @@ test("the same call relayed through the TURN server with the credentials Concord
     assert.deepEqual(side.local, ["relay"]);
     assert.deepEqual(side.remote, ["relay"]);
   }
+});
+
+test("alice rings bob from their direct messages and bob picks up", async () => {
+  for (const u of [alice, bob]) await u.page.evaluate(() => localStorage.removeItem("concord.relayOnly"));
+  const conversation = await alice.rest("POST", "/api/conversations", { userId: bob.id });
+  await alice.page.goto(`/dm/${conversation.id}`);
+  await bob.page.goto(`/dm/${conversation.id}`);
+  const s = await call("dm-call", {
+    async start() {
+      await alice.page.getByRole("button", { name: "Start a call" }).click();
+      // Bob's client rings from the conversation's voice-state-update.
+      const ring = bob.page.getByRole("alert").filter({ hasText: "is calling" });
+      await ring.getByText("Alice").waitFor();
+      await ring.getByRole("button", { name: "Join call" }).click();
+      await ring.waitFor({ state: "detached" });
+    },
+    ended: () => bob.page.getByRole("alert").filter({ hasText: "is calling" }).waitFor({ state: "detached" }),
+  });
+  assert.deepEqual(s.alice.states, ["connected"]);
+  assert.deepEqual(s.bob.states, ["connected"]);
 });

@@ -68,7 +68,11 @@ test("messages arrive live both ways, typing shows while the other writes, and t
 
 test("a channel of 200 messages pages back to its first without the view jumping", async () => {
   const server = (await alice.rest("GET", "/api/servers")).find((s) => s.name === serverName);
-  const channel = await alice.rest("POST", `/api/servers/${server.id}/channels`, { name: "history", type: "text" });
+  await alice.page.getByRole("button", { name: "Create a channel" }).click();
+  await alice.page.getByLabel("Channel name").fill("History");
+  await alice.page.getByRole("button", { name: "Create channel" }).click();
+  await alice.page.getByRole("heading", { name: "# history" }).waitFor(); // text channel names are lower-cased
+  const channel = (await alice.rest("GET", `/api/servers/${server.id}`)).channels.find((c) => c.name === "history");
   for (let i = 1; i <= 200; i += 20)
     await Promise.all(Array.from({ length: 20 }, (_, k) => alice.rest("POST", `/api/channels/${channel.id}/messages`, { content: `history ${i + k}` })));
   // The new channel reaches bob's sidebar live (channel-created).
@@ -99,7 +103,7 @@ test("a channel of 200 messages pages back to its first without the view jumping
   const shown = await messages(bob.page).evaluateAll((els) => els.map((e) => ({ id: e.dataset.messageId, text: e.querySelector(".content").textContent })));
   assert.deepEqual(shown.map((m) => m.text).sort(), Array.from({ length: 200 }, (_, i) => `history ${i + 1}`).sort());
   assert.ok(shown.every((m, i) => i === 0 || BigInt(shown[i - 1].id) < BigInt(m.id)), "messages out of order");
-  await bob.page.getByRole("navigation", { name: "Channels" }).getByRole("link", { name: "general" }).click();
+  for (const u of [alice, bob]) await u.page.getByRole("navigation", { name: "Channels" }).getByRole("link", { name: "general" }).click();
 });
 
 test("alice edits and deletes her message and bob sees both live", async () => {

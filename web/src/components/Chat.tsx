@@ -5,7 +5,8 @@ import { deleteMessage, discard, editMessage, loadOlder, send, sent, timelineKey
 import { memberOf, useStore } from "../store";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
-import { VoiceStage } from "./Voice";
+import { IncomingCall, VoiceStage } from "./Voice";
+import { joinCall } from "../voice";
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 const day = (iso: string) => new Date(iso).toLocaleDateString([], { weekday: "long", month: "long", day: "numeric" });
@@ -36,11 +37,15 @@ export function Chat({ onOpenNav, onToggleMembers, membersOpen }: { onOpenNav: (
       <header class="chat-head">
         <button class="icon-btn mobile-only" aria-label="Open navigation" onClick={onOpenNav}><Icon name="menu" /></button>
         <h1 class="ellipsis">{title}</h1>
+        {route.kind === "dm" && s.voice.conversationId !== route.conversationId && (
+          <button class="icon-btn" aria-label="Start a call" title="Start a call" onClick={() => void joinCall({ conversationId: route.conversationId })}><Icon name="phone" /></button>
+        )}
         {route.kind === "channel" && (
           <button class="icon-btn mobile-only" aria-label={membersOpen ? "Hide members" : "Show members"} aria-pressed={membersOpen} onClick={onToggleMembers}><Icon name="users" /></button>
         )}
       </header>
-      {s.voice.channelId && <VoiceStage />}
+      {(s.voice.channelId || s.voice.conversationId) && <VoiceStage />}
+      <IncomingCall />
       {s.connection !== "connected" && (
         <div class="banner" role="status" data-testid="connection-banner">
           {s.connection === "connecting" ? "Connecting…" : s.connection === "offline" ? "Disconnected." : "Connection lost. Reconnecting…"}

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, type Invite, type ServerDetail, type User } from "../api";
-import { createServer, joinServer, navigate, toast } from "../chat";
+import { createChannel, createServer, joinServer, navigate, toast } from "../chat";
 import { getState, setState } from "../store";
 
 function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
@@ -45,6 +45,19 @@ export const CreateServerDialog = ({ onClose }: { onClose: () => void }) => (
   <Modal title="Create a server" onClose={onClose}>
     <ActionForm submit="Create" onClose={onClose} action={(f) => createServer(f.name)}>
       <label>Server name<input name="name" required maxLength={100} autoFocus /></label>
+    </ActionForm>
+  </Modal>
+);
+
+export const CreateChannelDialog = ({ serverId, onClose }: { serverId: string; onClose: () => void }) => (
+  <Modal title="Create a channel" onClose={onClose}>
+    <ActionForm submit="Create channel" onClose={onClose} action={(f) => createChannel(serverId, f.name, f.type as "text" | "voice")}>
+      <fieldset class="choice">
+        <legend>Channel type</legend>
+        <label class="radio"><input type="radio" name="type" value="text" defaultChecked /> Text</label>
+        <label class="radio"><input type="radio" name="type" value="voice" /> Voice</label>
+      </fieldset>
+      <label>Channel name<input name="name" required maxLength={100} autoFocus placeholder="new-channel" /></label>
     </ActionForm>
   </Modal>
 );

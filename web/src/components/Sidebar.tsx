@@ -1,24 +1,26 @@
 import { useState } from "preact/hooks";
 import { displayName } from "../api";
-import { logout, navigate } from "../chat";
+import { leaveServer, logout, navigate, toast } from "../chat";
 import { useStore } from "../store";
-import { joinVoice, leaveCall, toggleCamera, toggleMute } from "../voice";
+import { joinCall, leaveCall, toggleCamera, toggleMute } from "../voice";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
-import { CreateServerDialog, JoinServerDialog, InviteDialog, ProfileDialog } from "./Dialogs";
+import { CreateChannelDialog, CreateServerDialog, JoinServerDialog, InviteDialog, ProfileDialog } from "./Dialogs";
 
 const initials = (name: string) => name.split(/\s+/).map((w) => w[0]).join("").slice(0, 3).toUpperCase();
 
 export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
   const s = useStore((s) => s);
-  const [dialog, setDialog] = useState<"create" | "join" | "invite" | "profile" | null>(null);
+  const [dialog, setDialog] = useState<"create" | "join" | "invite" | "profile" | "channel" | null>(null);
   const route = s.route;
   const serverId = route.kind === "channel" ? route.serverId : undefined;
   const detail = serverId ? s.details[serverId] : undefined;
   const go = (r: Parameters<typeof navigate>[0]) => { onNavigate(); void navigate(r); };
   const me = s.me!;
-  const voiceChannel = detail?.channels.find((c) => c.id === s.voice.channelId) ??
-    Object.values(s.details).flatMap((d) => d.channels).find((c) => c.id === s.voice.channelId);
+  const myRole = detail?.members.find((m) => m.user.id === me.id)?.role;
+  const callConversation = s.conversations.find((c) => c.id === s.voice.conversationId);
+  const callName = Object.values(s.details).flatMap((d) => d.channels).find((c) => c.id === s.voice.channelId)?.name ??
+    (callConversation ? callConversation.name || callConversation.participants.filter((p) => p.id !== me.id).map(displayName).join(", ") : "Call");
   return (
     <div class="sidebar">
       <nav class="rail" aria-label="Servers">
@@ -39,7 +41,9 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
           <>
             <header class="panel-head">
               <h2 title={detail.name}>{detail.name}</h2>
+              {myRole !== "member" && <button class="icon-btn" aria-label="Create a channel" title="Create a channel" onClick={() => setDialog("channel")}><Icon name="plus" size={18} /></button>}
               <button class="icon-btn" aria-label="Invite people" title="Invite people" onClick={() => setDialog("invite")}><Icon name="invite" size={18} /></button>
+              {myRole !== "owner" && <button class="icon-btn" aria-label="Leave server" title="Leave server" onClick={() => { if (confirm(`Leave ${detail.name}?`)) leaveServer(detail.id).catch(toast); }}><Icon name="logout" size={18} /></button>}
             </header>
             <nav class="channels" aria-label="Channels">
               <h3>Text channels</h3>
@@ -61,7 +65,7 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
                   return (
                     <li key={c.id}>
                       <button class={`chan${s.voice.channelId === c.id ? " active" : ""}`} aria-label={`Join voice channel ${c.name}`}
-                        onClick={() => void joinVoice(c.id)}>
+                        onClick={() => void joinCall({ channelId: c.id })}>
                         <span class="hash"><Icon name="volume" size={16} /></span>{c.name}
                       </button>
                       {occupants.length > 0 && (
@@ -102,9 +106,9 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
             </nav>
           </>
         )}
-        {s.voice.channelId && (
+        {(s.voice.channelId || s.voice.conversationId) && (
           <section class="voice-panel" aria-label="Voice connection">
-            <div class="voice-status"><strong>Voice connected</strong><span class="muted ellipsis">{voiceChannel?.name ?? "Call"}</span></div>
+            <div class="voice-status"><strong>Voice connected</strong><span class="muted ellipsis">{callName}</span></div>
             <div class="voice-buttons">
               <button class={`icon-btn${s.voice.muted ? " danger" : ""}`} aria-pressed={s.voice.muted} aria-label={s.voice.muted ? "Unmute" : "Mute"} onClick={toggleMute}><Icon name={s.voice.muted ? "micOff" : "mic"} size={18} /></button>
               <button class={`icon-btn${s.voice.camera ? " on" : ""}`} aria-pressed={s.voice.camera} aria-label={s.voice.camera ? "Turn camera off" : "Turn camera on"} onClick={toggleCamera}><Icon name="video" size={18} /></button>
@@ -123,6 +127,7 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
       {dialog === "join" && <JoinServerDialog onClose={() => setDialog(null)} />}
       {dialog === "invite" && detail && <InviteDialog server={detail} onClose={() => setDialog(null)} />}
       {dialog === "profile" && <ProfileDialog onClose={() => setDialog(null)} />}
+      {dialog === "channel" && detail && <CreateChannelDialog serverId={detail.id} onClose={() => setDialog(null)} />}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { displayName, type UserSummary } from "../api";
-import { useStore } from "../store";
+import { getState, setState, useStore } from "../store";
+import { joinCall } from "../voice";
 import { Avatar } from "./Avatar";
 
 function Tile({ stream, user, muted, label, state }: { stream?: MediaStream; user?: UserSummary; muted?: boolean; label: string; state?: string }) {
@@ -39,5 +40,23 @@ export function VoiceStage() {
         return <Tile key={p.socketId} stream={p.stream} user={u} label={u ? displayName(u) : "Participant"} state={p.state} />;
       })}
     </section>
+  );
+}
+
+/** A conversation's call that others are in and we are not: ring, with Join and Dismiss. */
+export function IncomingCall() {
+  const me = useStore((s) => s.me!);
+  const ringing = useStore((s) => s.conversations.find((c) => {
+    const inCall = Object.values(s.occupants[`dm:${c.id}`] ?? {});
+    return inCall.length > 0 && !inCall.includes(me.id) && s.voice.conversationId !== c.id && !s.dismissed?.[c.id];
+  }));
+  if (!ringing) return null;
+  const caller = ringing.participants.find((p) => Object.values(getState().occupants[`dm:${ringing.id}`] ?? {}).includes(p.id));
+  return (
+    <div class="ring" role="alert">
+      <span><strong>{caller ? displayName(caller) : ringing.name || "Someone"}</strong> is calling{ringing.isGroup && ringing.name ? ` in ${ringing.name}` : ""}…</span>
+      <button class="primary" onClick={() => void joinCall({ conversationId: ringing.id })}>Join call</button>
+      <button onClick={() => setState((s) => ({ dismissed: { ...s.dismissed, [ringing.id]: true } }))}>Dismiss</button>
+    </div>
   );
 }
