@@ -17,7 +17,7 @@ export function App() {
   if (me === undefined) return <div class="splash" role="status">Loading Concord…</div>;
   if (me === null) return <Auth />;
   return (
-    <div class={`shell${nav ? " nav-open" : ""}${members ? " members-open" : ""}`}>
+    <div class={`shell${route.kind === "channel" ? " with-members" : ""}${nav ? " nav-open" : ""}${members ? " members-open" : ""}`}>
       <a class="skip" href="#composer">Skip to message box</a>
       <Sidebar onNavigate={() => setNav(false)} />
       <div class="scrim" onClick={() => { setNav(false); setMembers(false); }} aria-hidden="true" />

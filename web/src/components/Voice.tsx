@@ -30,8 +30,8 @@ function Tile({ stream, user, muted, label, state }: { stream?: MediaStream; use
 export function VoiceStage() {
   const voice = useStore((s) => s.voice);
   const me = useStore((s) => s.me!);
-  const members = useStore((s) => Object.values(s.details).flatMap((d) => d.members));
-  const userOf = (id: string) => members.find((m) => m.user.id === id)?.user;
+  const users = useStore((s) => Object.values(s.details).flatMap((d) => d.members.map((m) => m.user)).concat(s.conversations.flatMap((c) => c.participants)));
+  const userOf = (id: string) => users.find((u) => u.id === id);
   return (
     <section class="stage" aria-label="Call">
       <Tile stream={voice.camera ? voice.local : undefined} user={me} muted label={`${displayName(me)} (you)`} />
