@@ -22,6 +22,9 @@ export class ApiError extends Error {
 }
 
 let csrf = "";
+let onSessionEnded = () => {};
+/** Called when the server no longer knows our session (signed out elsewhere, expired, every session ended). */
+export const whenSessionEnds = (f: () => void) => { onSessionEnded = f; };
 export const setCsrf = (token: string) => { csrf = token; };
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -31,6 +34,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const res = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
   const token = res.headers.get("x-csrf-token");
   if (token) csrf = token;
+  if (res.status === 401 && !/^\/api\/auth\/(login|register|token)/.test(path)) onSessionEnded();
   if (res.status === 204) return undefined as T;
   const data = await res.json().catch(() => ({}));
   if (!res.ok) {

@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client";
-import { api, cmpId, setCsrf, type Conversation, type Member, type Message, type Server, type ServerDetail, type User } from "./api";
+import { api, cmpId, setCsrf, whenSessionEnds, type Conversation, type Member, type Message, type Server, type ServerDetail, type User } from "./api";
 import { getState, setState, type Route, type Timeline } from "./store";
 import { onCallEvent, leaveCall } from "./voice";
 
@@ -28,7 +28,7 @@ export async function boot() {
 }
 
 export async function signedIn(me: User) {
-  setState({ me });
+  setState({ me, toast: undefined });
   const [servers, conversations] = await Promise.all([
     api<Server[]>("GET", "/api/servers"), api<Conversation[]>("GET", "/api/conversations"),
   ]);
@@ -40,11 +40,18 @@ export async function signedIn(me: User) {
 export async function logout() {
   await leaveCall();
   await api("POST", "/api/auth/logout").catch(() => undefined);
+  signedOut();
+}
+
+/** Back to the sign-in page, with nothing of the previous user left in memory. */
+function signedOut(notice?: string) {
+  void leaveCall();
   socket?.disconnect();
   socket = null;
-  setState({ me: null, servers: [], details: {}, conversations: [], timelines: {}, route: { kind: "home" } });
+  setState({ me: null, servers: [], details: {}, conversations: [], timelines: {}, typing: {}, occupants: {}, route: { kind: "home" }, toast: notice });
   history.replaceState(null, "", "/");
 }
+whenSessionEnds(() => { if (getState().me) signedOut("Your session ended. Please log in again."); });
 
 // ---------- routing ----------
 export function routeFromPath(path: string): Route {
@@ -159,9 +166,9 @@ async function catchUp(key: string) {
   }
 }
 
-export async function send(key: string, content: string) {
+/** Sends with a nonce; a retry passes the same nonce, so a send that did get through is not doubled. */
+export async function send(key: string, content: string, nonce: string = crypto.randomUUID()) {
   const me = getState().me!;
-  const nonce = crypto.randomUUID();
   const [kind, id] = key.split(":");
   const pending: Message = { id: `pending-${nonce}`, nonce, content, author: me, createdAt: new Date().toISOString(), pending: true };
   setTimeline(key, (t) => ({ items: [...t.items, pending] }));
@@ -223,6 +230,7 @@ function upsertConversation(c: Conversation) {
 }
 
 export function toast(e: unknown) {
+  if (!getState().me) return; // signed out meanwhile: the sign-in page shows why, not the failed request
   setState({ toast: e instanceof Error ? e.message : String(e) });
 }
 
@@ -264,7 +272,11 @@ function connect() {
     setState((st) => ({ timelines: Object.fromEntries(Object.entries(st.timelines).filter(([k]) => k === key || !timelines[k]?.loaded)), lastCatchUp: "refetched" }));
   });
   s.on("disconnect", (reason) => setState({ connection: reason === "io client disconnect" ? "offline" : "reconnecting" }));
-  s.on("connect_error", () => setState({ connection: "reconnecting" }));
+  s.on("connect_error", (err) => {
+    // The handshake refuses a session the server no longer has; anything else is the network: keep retrying.
+    if (err.message === "unauthorized") void api("GET", "/api/auth/me").catch(() => undefined);
+    setState({ connection: "reconnecting" });
+  });
 
   const onMessage = (key: string) => (m: Message) => {
     setTimeline(key, (t) => (t.loaded ? { items: merge(t.items, [m]) } : {}));

@@ -201,6 +201,11 @@ test("on a phone-sized screen in dark mode alice logs in and navigates through t
   await page.getByRole("navigation", { name: "Channels" }).getByRole("link", { name: "general" }).waitFor();
   await shot(page, "navigation-phone-dark");
   assert.deepEqual(await axe(page), []);
+  // The session goes away under the client (as after "log out everywhere"): the next request sends it to sign-in.
+  await context.clearCookies();
+  await page.getByRole("navigation", { name: "Channels" }).getByRole("link", { name: "history" }).click();
+  await page.getByRole("alert").getByText("Your session ended").waitFor();
+  await page.getByRole("heading", { name: "Welcome back" }).waitFor();
   await context.close();
 });
 

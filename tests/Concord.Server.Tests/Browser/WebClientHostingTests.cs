@@ -64,6 +64,18 @@ public sealed class WebClientHostingTests : IDisposable
     }
 
     [Fact]
+    public async Task TheFallbackNeverShadowsApiRoutesForOtherMethods()
+    {
+        using var app = App(_dist);
+        var http = app.CreateClient();
+        // An unsafe request to an API route still reaches the API (401 here: no session), never index.html or a 404.
+        var ban = await http.PutAsync("/api/servers/1/bans/2", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, ban.StatusCode);
+        var post = await http.PostAsync("/channels/1/2", null);
+        Assert.NotEqual(HttpStatusCode.OK, post.StatusCode);
+    }
+
+    [Fact]
     public async Task WithoutABuiltClientTheApiStillWorksAndTheRootSaysHowToBuildIt()
     {
         using var app = App(Path.Combine(_dist, "not-built"));

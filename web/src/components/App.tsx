@@ -15,7 +15,7 @@ export function App() {
   const [nav, setNav] = useState(false);
   const [members, setMembers] = useState(false);
   if (me === undefined) return <div class="splash" role="status">Loading Concord…</div>;
-  if (me === null) return <Auth />;
+  if (me === null) return <Auth notice={toast} />;
   return (
     <div class={`shell${route.kind === "channel" ? " with-members" : ""}${nav ? " nav-open" : ""}${members ? " members-open" : ""}`}>
       <a class="skip" href="#composer">Skip to message box</a>

@@ -3,7 +3,7 @@ import { api, ApiError, type User } from "../api";
 import { signedIn } from "../chat";
 import { Icon } from "./Icon";
 
-export function Auth() {
+export function Auth({ notice }: { notice?: string }) {
   const [mode, setMode] = useState<"login" | "register">("login");
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -28,6 +28,7 @@ export function Auth() {
         <div class="brand"><Icon name="chat" size={26} /></div>
         <h1 id="auth-title">{mode === "login" ? "Welcome back" : "Create an account"}</h1>
         <p class="muted">{mode === "login" ? "Log in to Concord." : "Join your friends on Concord."}</p>
+        {notice && <p class="notice" role="alert">{notice}</p>}
         <label>Email<input name="email" type="email" autocomplete="email" required /></label>
         {mode === "register" && <label>Username<input name="username" autocomplete="username" required minLength={2} maxLength={32} pattern="[A-Za-z0-9_.\-]+" /></label>}
         {mode === "register" && <label>Display name <span class="muted">(optional)</span><input name="displayName" maxLength={64} /></label>}

@@ -149,7 +149,7 @@ function MessageRow({ m, grouped, tlKey, mine, canDelete }: { m: Message; groupe
           <p class="content">{m.content}{m.editedAt && <span class="muted edited"> (edited)</span>}</p>
         )}
         {m.failed && (
-          <p class="error">Not sent: {m.failed} <button class="link" onClick={() => { discard(tlKey, m.nonce!); void send(tlKey, m.content); }}>Retry</button>
+          <p class="error">Not sent: {m.failed} <button class="link" onClick={() => { discard(tlKey, m.nonce!); void send(tlKey, m.content, m.nonce!); }}>Retry</button>
             <button class="link" onClick={() => discard(tlKey, m.nonce!)}>Discard</button></p>
         )}
       </div>

@@ -37,11 +37,12 @@ public static partial class WebClientExtensions
             FileProvider = files,
             OnPrepareResponse = ctx => SetHeaders(ctx.Context, ctx.File.Name),
         });
-        app.MapFallback(async http =>
+        // A fallback for GET and HEAD only: a fallback without methods would also be a candidate for every unsafe
+        // request, and win over real endpoints that routing's content-type or method policies filter out (415, 405).
+        app.MapMethods("{*path:nonfile}", [HttpMethods.Get, HttpMethods.Head], async http =>
         {
             var path = http.Request.Path;
-            if (ServerPrefixes.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)) ||
-                !(HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)))
+            if (ServerPrefixes.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
             {
                 http.Response.StatusCode = StatusCodes.Status404NotFound; // the status-code pages turn it into problem+json
                 return;
@@ -49,7 +50,7 @@ public static partial class WebClientExtensions
             SetHeaders(http, "index.html");
             http.Response.ContentType = "text/html; charset=utf-8";
             await http.Response.SendFileAsync(files.GetFileInfo("index.html"), http.RequestAborted);
-        }).ExcludeFromDescription();
+        }).WithOrder(int.MaxValue).WithDisplayName("Web client fallback").ExcludeFromDescription();
         return app;
     }
 
