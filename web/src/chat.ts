@@ -225,6 +225,11 @@ export async function openDm(userId: string) {
   upsertConversation(c);
   await navigate({ kind: "dm", conversationId: c.id });
 }
+export async function createGroup(userIds: string[], name?: string) {
+  const c = await api<Conversation>("POST", "/api/conversations", { userIds, name: name || undefined });
+  upsertConversation(c);
+  await navigate({ kind: "dm", conversationId: c.id });
+}
 function upsertConversation(c: Conversation) {
   setState((s) => ({ conversations: [c, ...s.conversations.filter((x) => x.id !== c.id)] }));
 }

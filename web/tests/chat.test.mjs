@@ -209,7 +209,7 @@ test("on a phone-sized screen in dark mode alice logs in and navigates through t
   await context.close();
 });
 
-test("carol joins through an invite link, alice kicks her, and carol's client lets go of the server", async () => {
+test("carol joins through an invite link, the three of them talk in a group, then alice kicks carol and her client lets go of the server", async () => {
   const server = (await alice.rest("GET", "/api/servers")).find((s) => s.name === serverName);
   const carol = await registerThroughUi(browser, "carol");
   await carol.page.goto(`/invite/${server.inviteCode}`);
@@ -217,6 +217,26 @@ test("carol joins through an invite link, alice kicks her, and carol's client le
   await carol.page.getByRole("button", { name: "Accept invite" }).click();
   await carol.page.getByRole("heading", { name: "# general" }).waitFor();
   const members = alice.page.getByRole("complementary", { name: "Members" });
+  await members.getByRole("button", { name: /^Carol, online/ }).waitFor();
+
+  // A group conversation with both of them; it reaches their lists live (conversation-created).
+  await alice.page.getByRole("button", { name: "Direct messages" }).click();
+  await alice.page.getByRole("button", { name: "New group" }).click();
+  await alice.page.getByLabel("Group name").fill("Reading group");
+  await alice.page.getByRole("checkbox", { name: /^Bob/ }).check();
+  await alice.page.getByRole("checkbox", { name: /^Carol/ }).check();
+  await alice.page.getByRole("button", { name: "Create group" }).click();
+  await alice.page.getByRole("heading", { name: "Reading group" }).waitFor();
+  await alice.page.getByRole("textbox", { name: "Message Reading group" }).fill("Chapter one by Friday");
+  await alice.page.getByRole("textbox", { name: "Message Reading group" }).press("Enter");
+  for (const u of [carol, bob]) {
+    await u.page.getByRole("button", { name: "Direct messages" }).click();
+    await u.page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name: "Reading group" }).click();
+    await message(u.page, "Chapter one by Friday").waitFor();
+  }
+  await bob.page.getByRole("navigation", { name: "Servers" }).getByRole("button", { name: serverName }).click();
+  await alice.page.getByRole("navigation", { name: "Servers" }).getByRole("button", { name: serverName }).click();
+  await carol.page.getByRole("navigation", { name: "Servers" }).getByRole("button", { name: serverName }).click();
   await members.getByRole("button", { name: /^Carol, online/ }).click();
   await members.getByRole("button", { name: "Kick" }).click();
   await members.getByRole("button", { name: /^Carol/ }).waitFor({ state: "detached" });

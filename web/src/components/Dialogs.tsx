@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, ApiError, type Invite, type ServerDetail, type User } from "../api";
-import { createChannel, createServer, joinServer, navigate, toast } from "../chat";
+import { api, ApiError, displayName, type Invite, type ServerDetail, type User, type UserSummary } from "../api";
+import { createChannel, createGroup, createServer, joinServer, navigate, toast } from "../chat";
 import { getState, setState } from "../store";
 
 function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
@@ -61,6 +61,32 @@ export const CreateChannelDialog = ({ serverId, onClose }: { serverId: string; o
     </ActionForm>
   </Modal>
 );
+
+/** A group conversation with 2–9 people the user shares a server or a conversation with. */
+export function NewGroupDialog({ onClose }: { onClose: () => void }) {
+  const s = getState();
+  const people = new Map<string, UserSummary>();
+  for (const u of Object.values(s.details).flatMap((d) => d.members.map((m) => m.user)).concat(s.conversations.flatMap((c) => c.participants)))
+    if (u.id !== s.me!.id) people.set(u.id, u);
+  return (
+    <Modal title="New group" onClose={onClose}>
+      <ActionForm submit="Create group" onClose={onClose} action={async (f) => {
+        const ids = [...document.querySelectorAll<HTMLInputElement>(".people input:checked")].map((i) => i.value);
+        if (ids.length < 2) throw new Error("Pick at least two people.");
+        await createGroup(ids, f.name);
+      }}>
+        <label>Group name <span class="muted">(optional)</span><input name="name" maxLength={100} /></label>
+        <fieldset class="people">
+          <legend>People</legend>
+          {people.size === 0 && <p class="muted">Join a server first: its members can be added here.</p>}
+          {[...people.values()].map((u) => (
+            <label class="radio" key={u.id}><input type="checkbox" name="user" value={u.id} /> {displayName(u)} <span class="muted">@{u.username}</span></label>
+          ))}
+        </fieldset>
+      </ActionForm>
+    </Modal>
+  );
+}
 
 export const JoinServerDialog = ({ onClose }: { onClose: () => void }) => (
   <Modal title="Join a server" onClose={onClose}>

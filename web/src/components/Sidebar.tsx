@@ -5,13 +5,13 @@ import { useStore } from "../store";
 import { joinCall, leaveCall, toggleCamera, toggleMute } from "../voice";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
-import { CreateChannelDialog, CreateServerDialog, JoinServerDialog, InviteDialog, ProfileDialog } from "./Dialogs";
+import { CreateChannelDialog, CreateServerDialog, NewGroupDialog, JoinServerDialog, InviteDialog, ProfileDialog } from "./Dialogs";
 
 const initials = (name: string) => name.split(/\s+/).map((w) => w[0]).join("").slice(0, 3).toUpperCase();
 
 export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
   const s = useStore((s) => s);
-  const [dialog, setDialog] = useState<"create" | "join" | "invite" | "profile" | "channel" | null>(null);
+  const [dialog, setDialog] = useState<"create" | "join" | "invite" | "profile" | "channel" | "group" | null>(null);
   const route = s.route;
   const serverId = route.kind === "channel" ? route.serverId : undefined;
   const detail = serverId ? s.details[serverId] : undefined;
@@ -84,7 +84,9 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
           </>
         ) : (
           <>
-            <header class="panel-head"><h2>Direct messages</h2></header>
+            <header class="panel-head"><h2>Direct messages</h2>
+              <button class="icon-btn" aria-label="New group" title="New group" onClick={() => setDialog("group")}><Icon name="plus" size={18} /></button>
+            </header>
             <nav class="channels" aria-label="Direct messages">
               {s.conversations.length === 0 && <p class="muted pad">No conversations yet. Open one from a server's member list.</p>}
               <ul>
@@ -127,6 +129,7 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
       {dialog === "join" && <JoinServerDialog onClose={() => setDialog(null)} />}
       {dialog === "invite" && detail && <InviteDialog server={detail} onClose={() => setDialog(null)} />}
       {dialog === "profile" && <ProfileDialog onClose={() => setDialog(null)} />}
+      {dialog === "group" && <NewGroupDialog onClose={() => setDialog(null)} />}
       {dialog === "channel" && detail && <CreateChannelDialog serverId={detail.id} onClose={() => setDialog(null)} />}
     </div>
   );
