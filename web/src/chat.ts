@@ -257,7 +257,8 @@ export async function leaveServer(serverId: string) {
 
 function connect() {
   socket?.disconnect();
-  const s = io({ withCredentials: true });
+  // recover: true asks for connection-state recovery (Concord sends offsets only to clients that ask).
+  const s = io({ withCredentials: true, auth: { recover: true } });
   socket = s;
   (window as any).__concord = { socket: s, state: getState };
   s.on("connect", async () => {
