@@ -41,6 +41,7 @@ app.UseRequestLimits();
 app.UseRouting();
 app.UseRequestLogging();
 app.UseConcordMetrics();
+app.UseUserTextChecks();
 app.UseCors(SecurityExtensions.CorsPolicy);
 app.UseAuthentication();
 app.UseCsrfProtection();
