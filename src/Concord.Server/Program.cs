@@ -30,6 +30,7 @@ builder.AddConcordMessaging();
 builder.AddConcordCalls();
 builder.Services.AddOpenApi();
 builder.Services.AddScoped<ServerAccess>();
+builder.Services.AddScoped<AccountRevocation>();
 builder.AddConcordRealtime();
 
 var app = builder.Build();

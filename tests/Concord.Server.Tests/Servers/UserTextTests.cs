@@ -31,6 +31,7 @@ public sealed class UserTextTests(ServersPostgresApp app) : IClassFixture<Server
         { "owner",     "PATCH",  "/api/auth/profile",                                  "bio",           """{"bio":BAD}""" },
         { "owner",     "PATCH",  "/api/auth/profile",                                  "newPassword",   """{"newPassword":BAD,"currentPassword":"password-123"}""" },
         { "owner",     "PATCH",  "/api/auth/profile",                                  "currentPassword", """{"newPassword":"password-456","currentPassword":BAD}""" },
+        { "owner",     "DELETE", "/api/auth/account",                                  "password",      """{"password":BAD}""" },
         { "owner",     "POST",   "/api/servers",                                       "name",          """{"name":BAD}""" },
         { "owner",     "POST",   "/api/servers",                                       "iconUrl",       """{"name":"ok","iconUrl":BAD}""" },
         { "owner",     "PATCH",  "/api/servers/{server}",                              "name",          """{"name":BAD}""" },
