@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text;
+using Concord.Server.Infrastructure.Auth;
 using Concord.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -68,6 +70,18 @@ public abstract class TokenRevocationTests(ConcordApp app)
         await (await other.GetAsync("/api/auth/me")).AssertStatusAsync(HttpStatusCode.OK);
         // Signing in again works, and its new token is valid.
         await (await Bearer(await TokenAsync(user)).GetAsync("/api/auth/me")).AssertStatusAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task AWarmTokenCheckAsksTheDatabaseNothing()
+    {
+        var user = await app.NewUser().RegisterAsync();
+        var bearer = Bearer(await TokenAsync(user));
+        await (await bearer.GetAsync("/api/servers")).AssertStatusAsync(HttpStatusCode.OK);
+        var cache = app.Services.GetRequiredService<TokenVersionCache>();
+        var loads = cache.DatabaseLoads;
+        for (var i = 0; i < 20; i++) await (await bearer.GetAsync("/api/servers")).AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(loads, cache.DatabaseLoads);
     }
 
     [Fact]

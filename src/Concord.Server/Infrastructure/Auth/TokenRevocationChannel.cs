@@ -21,10 +21,18 @@ public sealed partial class TokenRevocationChannel(TokenVersionCache cache, Redi
         if (!redisOptions.Enabled) return;
         _redis = services.GetRequiredService<IConnectionMultiplexer>();
         _redis.ConnectionRestored += (_, _) => cache.Clear();
-        await _redis.GetSubscriber().SubscribeAsync(Channel, (_, message) =>
+        try
         {
-            if (Parse(message) is { } revoked) cache.Observe(revoked.UserId, revoked.Version);
-        });
+            // The client library renews the subscription by itself after a reconnect.
+            await _redis.GetSubscriber().SubscribeAsync(Channel, (_, message) =>
+            {
+                if (Parse(message) is { } revoked) cache.Observe(revoked.UserId, revoked.Version);
+            });
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogNotSubscribed(logger, ex);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -55,6 +63,9 @@ public sealed partial class TokenRevocationChannel(TokenVersionCache cache, Redi
             ? (userId, version)
             : null;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to token revocations; other nodes' revocations apply here within the cache TTL")]
+    private static partial void LogNotSubscribed(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the token revocation of user {UserId}; other nodes learn it within the cache TTL")]
     private static partial void LogNotPublished(ILogger logger, Exception ex, long userId);

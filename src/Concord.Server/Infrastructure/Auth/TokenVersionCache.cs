@@ -21,6 +21,10 @@ public sealed class TokenVersionCache(IServiceScopeFactory scopes, AuthOptions o
 
     private readonly record struct Entry(int Version, long SeenAt);
     private readonly ConcurrentDictionary<long, Entry> _entries = new();
+    private long _loads;
+
+    /// <summary>How many checks had to ask the database (tests prove a warm check asks nothing).</summary>
+    internal long DatabaseLoads => Interlocked.Read(ref _loads);
 
     public async ValueTask<bool> IsCurrentAsync(long userId, int version, CancellationToken ct = default)
     {
@@ -47,6 +51,7 @@ public sealed class TokenVersionCache(IServiceScopeFactory scopes, AuthOptions o
 
     private async Task<int> LoadAsync(long userId, CancellationToken ct)
     {
+        Interlocked.Increment(ref _loads);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ConcordDbContext>();
         var versions = await db.Users.Where(u => u.Id == userId).Select(u => (int?)u.TokenVersion).ToListAsync(ct);
