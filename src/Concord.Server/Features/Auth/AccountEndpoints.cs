@@ -33,6 +33,7 @@ public static class AccountEndpoints
     private static async Task<IResult> LogoutAll(ClaimsPrincipal principal, ConcordDbContext db, AccountRevocation revocation, SessionCookies cookies)
     {
         var userId = principal.UserId();
+        await revocation.EndSessionsAsync(userId);
         var version = await BumpTokenVersionAsync(db, userId);
         if (version is null) return new ApiError(ErrorCode.Unauthorized).ToResult();
         await revocation.RevokeEverythingAsync(userId, version.Value);
@@ -68,6 +69,7 @@ public static class AccountEndpoints
         {
             if (await db.Servers.CountAsync(s => s.OwnerId == userId) is > 0 and var owned)
                 return ApiError.Conflict($"You own {owned} server(s): transfer ownership or delete them first.").ToResult();
+            await revocation.EndSessionsAsync(userId);
             servers = await db.Members.Where(m => m.UserId == userId).Select(m => m.ServerId).ToListAsync();
             var conversationIds = await db.ConversationParticipants.Where(p => p.UserId == userId).Select(p => p.ConversationId).ToListAsync();
             var others = await db.ConversationParticipants.Where(p => conversationIds.Contains(p.ConversationId) && p.UserId != userId)

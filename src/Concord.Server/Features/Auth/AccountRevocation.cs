@@ -11,6 +11,13 @@ namespace Concord.Server.Features.Auth;
 /// </summary>
 public sealed class AccountRevocation(ISessionStore sessions, TokenRevocationChannel tokens, IRealtimeEvents realtime)
 {
+    /// <summary>
+    /// Call before the commit that moves the version. <c>POST /token</c> reads the version and then checks that its
+    /// session still exists, so a token minted from a session concurrently either carries the old version (revoked by
+    /// the commit) or finds its session already gone.
+    /// </summary>
+    public Task EndSessionsAsync(long userId) => sessions.DeleteAllForUserAsync(userId);
+
     public async Task RevokeEverythingAsync(long userId, int newTokenVersion)
     {
         await sessions.DeleteAllForUserAsync(userId);

@@ -112,6 +112,7 @@ public static class AuthEndpoints
             user.TokenVersion++; // every access token issued so far dies with the old password
         }
 
+        if (req.NewPassword is not null) await revocation.EndSessionsAsync(user.Id);
         try
         {
             await db.SaveChangesAsync();
@@ -139,7 +140,8 @@ public static class AuthEndpoints
     /// With a live session cookie: a token for that user. Otherwise the body's email and password. Never from another
     /// access token: a stolen token must not be able to renew itself, so a bearer caller sends its credentials again.
     /// </summary>
-    private static async Task<IResult> Token(HttpContext http, ConcordDbContext db, PasswordHasher hasher, TokenService tokens)
+    private static async Task<IResult> Token(HttpContext http, ConcordDbContext db, PasswordHasher hasher, TokenService tokens,
+        ISessionStore sessions, SessionStoreOptions sessionOptions)
     {
         long userId;
         int version;
@@ -147,7 +149,10 @@ public static class AuthEndpoints
         {
             userId = sessionUser;
             var versions = await db.Users.Where(u => u.Id == userId).Select(u => (int?)u.TokenVersion).ToListAsync();
-            if (versions is not [{ } current]) return new ApiError(ErrorCode.Unauthorized).ToResult();
+            // Read the version, then make sure the session outlived it: revocations end sessions before they move the
+            // version (AccountRevocation.EndSessionsAsync), so a token minted during one cannot carry the new version.
+            if (versions is not [{ } current] || await sessions.GetAsync(http.Request.Cookies[sessionOptions.CookieName]!) is null)
+                return new ApiError(ErrorCode.Unauthorized).ToResult();
             version = current;
         }
         else
