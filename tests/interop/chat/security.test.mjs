@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { URL, URL_B, newUser, connect, request, twoInAChannel } from "./chat-helpers.mjs";
+import { URL, URL_B, newUser, connect, request, next, twoInAChannel } from "./chat-helpers.mjs";
 
 const OTHER = URL_B ?? URL;
 
@@ -112,4 +112,28 @@ test("a handshake with a revoked token is refused", async () => {
   const alice = await newUser("alice");
   await alice.rest("POST", "/api/auth/logout-all", undefined, 204);
   assert.equal(await handshakeError(URL, alice.token), "unauthorized");
+});
+
+test("a socket that was away during logout-all cannot recover its session", async () => {
+  const { alice, bob, server, a, b } = await twoInAChannel();
+  try {
+    await request(a, "join-servers");
+    // Recovery resumes from the last offset the client saw, so bob must have received one broadcast.
+    const first = next(b, "new-message");
+    await request(a, "send-message", { channelId: server.textChannelId, content: "before the drop" });
+    await first;
+    const offline = next(a, "presence-update", (p) => p.userId === bob.id && p.status === "offline");
+    const dropped = disconnected(b);
+    b.io.engine.close();
+    await dropped;
+    await offline;
+
+    await bob.rest("POST", "/api/auth/logout-all", undefined, 204);
+    const refused = disconnected(b);
+    b.connect();
+    assert.equal(await refused, "io server disconnect");
+  } finally {
+    a.close();
+    b.close();
+  }
 });
