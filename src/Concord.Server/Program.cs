@@ -40,6 +40,7 @@ var app = builder.Build();
 
 app.UseConcordForwardedHeaders();
 app.UseNodeName();
+app.UseDrain();
 app.UseConcordErrors();
 app.UseSecurityHeaders();
 app.UseRequestLimits();
