@@ -3,6 +3,7 @@ using Concord.Server.Features.Conversations;
 using Concord.Server.Features.Members;
 using Concord.Server.Features.Users;
 using Concord.Server.Infrastructure.Auth;
+using Concord.Server.Infrastructure.Caching;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Validation;
@@ -56,7 +57,7 @@ public static class AccountEndpoints
     /// conversation <c>participant-left</c>; a group left empty is deleted. Sessions, tokens and sockets end at once.
     /// </summary>
     private static async Task<IResult> DeleteAccount([FromBody] DeleteAccountRequest req, ClaimsPrincipal principal, ConcordDbContext db, PasswordHasher hasher,
-        AccountRevocation revocation, SessionCookies cookies, IRealtimeEvents realtime)
+        AccountRevocation revocation, SessionCookies cookies, IRealtimeEvents realtime, ReadCache cache)
     {
         var userId = principal.UserId();
         var hash = await db.Users.Where(u => u.Id == userId).Select(u => u.PasswordHash).FirstOrDefaultAsync();
@@ -91,7 +92,12 @@ public static class AccountEndpoints
 
         await revocation.RevokeEverythingAsync(userId, TokenVersionCache.Deleted);
         await cookies.EndAsync();
-        foreach (var serverId in servers) await realtime.MemberGoneAsync(db, serverId, userId, "deleted");
+        await cache.UserChangedAsync(userId);
+        foreach (var serverId in servers)
+        {
+            await cache.MembershipChangedAsync(serverId, userId);
+            await realtime.MemberGoneAsync(db, serverId, userId, "deleted");
+        }
         foreach (var (conversationId, others) in conversations.Where(c => c.Others.Count > 0))
             await realtime.PublishAsync(Rooms.ConversationAudience(conversationId, others), ConversationEvents.ParticipantLeft,
                 new ParticipantLeftEvent(conversationId, userId));

@@ -1,3 +1,4 @@
+using Concord.Server.Infrastructure.Caching;
 using Concord.Server.Features.Users;
 using Concord.Server.Infrastructure.Auth;
 using Concord.Server.Infrastructure.Data;
@@ -87,7 +88,7 @@ public static class AuthEndpoints
     }
 
     private static async Task<IResult> UpdateProfile(ProfileRequest req, ClaimsPrincipal principal, ConcordDbContext db,
-        PasswordHasher hasher, AccountRevocation revocation, SessionCookies cookies)
+        PasswordHasher hasher, AccountRevocation revocation, SessionCookies cookies, ReadCache cache)
     {
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == principal.UserId());
         if (user is null) return new ApiError(ErrorCode.Unauthorized).ToResult();
@@ -121,6 +122,7 @@ public static class AuthEndpoints
         {
             return ApiError.Conflict("That username is taken.").ToResult();
         }
+        await cache.UserChangedAsync(user.Id);
         if (req.NewPassword is not null)
         {
             // Every session, token and socket of the user ends; a browser caller gets a fresh session so it stays signed
