@@ -36,13 +36,13 @@ public sealed partial class SocketIOSocket
     private int _connected;
     private RecoveryGate? _gate;
 
-    internal SocketIOSocket(SocketIONamespace nsp, SocketIOClient client, SocketIOHandshake handshake, SessionSnapshot? session = null)
+    internal SocketIOSocket(SocketIONamespace nsp, SocketIOClient client, SocketIOHandshake handshake, SessionSnapshot? session = null, bool recoverable = false)
     {
         Namespace = nsp;
         _client = client;
         Handshake = handshake;
         Id = session?.Sid ?? EngineIO.EngineIOServer.NewId();
-        Pid = session?.Pid ?? (nsp.Server.Options.ConnectionStateRecovery is null ? null : EngineIO.EngineIOServer.NewId());
+        Pid = session?.Pid ?? (recoverable ? EngineIO.EngineIOServer.NewId() : null);
         Data = session?.Data;
         Recovered = session is not null;
     }
@@ -65,7 +65,11 @@ public sealed partial class SocketIOSocket
     /// </summary>
     public bool Recovered { get; }
 
-    /// <summary>The private session id the client presents to recover; null when recovery is off.</summary>
+    /// <summary>
+    /// The private session id the client presents to recover; null when recovery is off or the client did not ask
+    /// for it. A socket with a pid gets each broadcast's offset as an extra last argument; one without gets exactly the
+    /// arguments emitted.
+    /// </summary>
     internal string? Pid { get; }
 
     /// <summary>Whether the socket is still connected.</summary>
@@ -185,9 +189,13 @@ public sealed partial class SocketIOSocket
 
     internal bool Send(EncodedPacket packet) => _client.Send(packet);
 
-    /// <summary>Queues a broadcast; <paramref name="offset"/> lets a socket being recovered hold or drop it.</summary>
-    internal void SendBroadcast(EncodedPacket packet, string? offset)
+    /// <summary>
+    /// Queues a broadcast: <paramref name="stamped"/> (carrying <paramref name="offset"/>) if this client takes offsets,
+    /// else <paramref name="plain"/>; the offset lets a socket being recovered hold or drop it.
+    /// </summary>
+    internal void SendBroadcast(EncodedPacket plain, EncodedPacket? stamped, string? offset)
     {
+        var packet = Pid is not null && stamped is not null ? stamped : plain;
         var gate = _gate;
         if (gate is null || offset is null || gate.Admit(packet, offset)) Send(packet);
     }
@@ -297,7 +305,7 @@ public sealed partial class SocketIOSocket
     {
         if (Interlocked.Exchange(ref _connected, 0) == 0) return;
         Notify(_onDisconnecting, reason);
-        if (Pid is not null && RecoverableReasons.Contains(reason)) Persist();
+        if (Pid is not null) Persist(RecoverableReasons.Contains(reason));
         Namespace.Adapter.DelAll(Id);
         Namespace.Remove(this);
         _client.Remove(this);
@@ -306,10 +314,16 @@ public sealed partial class SocketIOSocket
         Notify(_onDisconnect, reason);
     }
 
-    private void Persist()
+    /// <summary>What connection-state recovery keeps of this socket (rooms as they are now).</summary>
+    internal SessionSnapshot Snapshot() => new(Id, Pid!, [.. Rooms], Data) { RecordOwner = RecordOwner };
+
+    /// <summary>Set by an adapter that keeps this socket's session record current: the owner token its writes carry.</summary>
+    internal string? RecordOwner;
+
+    private void Persist(bool recoverable)
     {
         Task task;
-        try { task = Namespace.Adapter.PersistSessionAsync(new SessionSnapshot(Id, Pid!, [.. Rooms], Data)); }
+        try { task = recoverable ? Namespace.Adapter.PersistSessionAsync(Snapshot()) : Namespace.Adapter.DiscardSessionAsync(Snapshot()); }
         catch (Exception ex)
         {
             LogHandlerFailed(Namespace.Server.Logger, ex, "persist session", Id);

@@ -41,6 +41,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
         _logger = nsp.Server.Logger;
         _recovery = nsp.Server.Options.ConnectionStateRecovery;
         _subscription = SubscribeAsync();
+        StartRecordRefresh();
     }
 
     /// <summary>An <see cref="SocketIOOptions.AdapterFactory"/> using the multiplexer DI provides (or any function of the services).</summary>
@@ -93,7 +94,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
         return InOrder(appended, appended, done =>
         {
             if (done.IsCompletedSuccessfully && ((Task<RedisResult>)done).Result.ToString() is { } offset)
-                BroadcastLocal(Offsets.Stamp(encoded.Text, encoded.Attachments, offset), options, offset);
+                BroadcastLocal(encoded, Offsets.Stamp(encoded.Text, encoded.Attachments, offset), options, offset);
             else BroadcastLocal(encoded, options);
         });
     }
@@ -184,7 +185,11 @@ public sealed partial class RedisAdapter : InMemoryAdapter
     }
 
     /// <inheritdoc />
-    public override void Close() => _ = UnsubscribeAsync();
+    public override void Close()
+    {
+        _recordRefresh?.Dispose();
+        _ = UnsubscribeAsync();
+    }
 
     private async Task UnsubscribeAsync()
     {
@@ -259,7 +264,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
             return;
         }
         var offset = Encoding.ASCII.GetString(reader.Rest);
-        BroadcastLocal(Offsets.Stamp(text, attachments, offset), options, offset);
+        BroadcastLocal(new EncodedPacket(text, attachments), Offsets.Stamp(text, attachments, offset), options, offset);
     }
 
     private void AnswerFetch(FrameReader reader)
