@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { URL, URL_B, newUser, connect, request, next, twoInAChannel } from "./chat-helpers.mjs";
+import { URL, URL_B, newUser, serverWith, connect, request, next, joinChannel, twoInAChannel } from "./chat-helpers.mjs";
 
 const OTHER = URL_B ?? URL;
 
@@ -115,8 +115,15 @@ test("a handshake with a revoked token is refused", async () => {
 });
 
 test("a socket that was away during logout-all cannot recover its session", async () => {
-  const { alice, bob, server, a, b } = await twoInAChannel();
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const server = await serverWith(alice, bob);
+  const a = await connect(alice);
+  // Only a client that asks for recovery gets the broadcast offsets it needs.
+  const b = await connect(bob, URL, { auth: { token: bob.token, recover: true } });
   try {
+    await joinChannel(a, server.textChannelId);
+    await joinChannel(b, server.textChannelId);
     await request(a, "join-servers");
     // Recovery resumes from the last offset the client saw, so bob must have received one broadcast.
     const first = next(b, "new-message");
