@@ -149,9 +149,15 @@ public sealed class SocketIONamespace
             || !payload.TryGetProperty("pid", out var pid) || pid.ValueKind != JsonValueKind.String
             || !payload.TryGetProperty("offset", out var offset) || offset.ValueKind != JsonValueKind.String)
             return (null, null);
-        try { return (await Adapter.RestoreSessionAsync(pid.GetString()!, offset.GetString()!), offset.GetString()); }
+        try
+        {
+            var session = await Adapter.RestoreSessionAsync(pid.GetString()!, offset.GetString()!);
+            SocketIOTelemetry.RecoveryAttempted(session is null ? "missed" : "recovered");
+            return (session, offset.GetString());
+        }
         catch (Exception ex)
         {
+            SocketIOTelemetry.RecoveryAttempted("failed");
             // As in the JS server, a failed restore is a fresh connection, not a refusal.
             Server.Logger.LogError(ex, "Could not restore a session in namespace {Namespace}", Name);
             return (null, null);

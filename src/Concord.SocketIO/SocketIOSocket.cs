@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text.Json;
@@ -274,19 +275,29 @@ public sealed partial class SocketIOSocket
     /// <summary>Runs a handler; null once it has finished, else a task that completes (never faults) when it does.</summary>
     private Task? Invoke(in EventHandlerEntry handler, SocketIOEvent e)
     {
+        var parent = Activity.Current;
+        var activity = SocketIOTelemetry.StartEvent(Namespace.Name, e.Name, e.WantsAck);
         Task task;
         try { task = handler.Invoke(e); }
         catch (Exception ex)
         {
             LogHandlerFailed(Namespace.Server.Logger, ex, e.Name, Id);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            activity?.Dispose();
             return null;
+        }
+        finally
+        {
+            // The span lives until the handler's task ends; the receive loop goes on outside it.
+            if (activity is not null) Activity.Current = parent;
         }
         if (task.IsCompleted)
         {
-            if (!task.IsCompletedSuccessfully) _ = ObserveAsync(task, e.Name);
+            if (!task.IsCompletedSuccessfully) _ = ObserveAsync(task, e.Name, activity);
+            else activity?.Dispose();
             return null;
         }
-        return ObserveAsync(task, e.Name);
+        return ObserveAsync(task, e.Name, activity);
     }
 
     private static async Task ReleaseAfterAsync(Task running, IncomingPacket packet)
@@ -295,10 +306,16 @@ public sealed partial class SocketIOSocket
         finally { packet.Release(); }
     }
 
-    private async Task ObserveAsync(Task task, string eventName)
+    private async Task ObserveAsync(Task task, string eventName, Activity? activity = null)
     {
         try { await task; }
-        catch (Exception ex) { LogHandlerFailed(Namespace.Server.Logger, ex, eventName, Id); }
+        catch (Exception ex)
+        {
+            if (activity is not null) Activity.Current = activity; // the error line carries the event's trace id
+            LogHandlerFailed(Namespace.Server.Logger, ex, eventName, Id);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+        }
+        finally { activity?.Dispose(); }
     }
 
     internal void OnClose(string reason)

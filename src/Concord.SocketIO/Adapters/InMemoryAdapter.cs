@@ -152,6 +152,7 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     /// <inheritdoc />
     public override Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
+        SocketIOTelemetry.Broadcast();
         if (_recovery is null) BroadcastLocal(packet, options);
         else _recovery.Broadcast(packet, options, (plain, stamped, offset) => BroadcastLocal(plain, stamped, options, offset));
         return Task.CompletedTask;
@@ -161,6 +162,7 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     protected void BroadcastLocal(BroadcastPacket packet, BroadcastOptions options)
     {
         var targets = RentTargets(options, out var count);
+        SocketIOTelemetry.Delivered(count);
         if (count == 0) return;
         try
         {
@@ -183,6 +185,7 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     protected void BroadcastLocal(Protocol.EncodedPacket plain, Protocol.EncodedPacket? stamped, BroadcastOptions options, string? offset)
     {
         var targets = RentTargets(options, out var count);
+        SocketIOTelemetry.Delivered(count);
         try
         {
             for (var i = 0; i < count; i++)

@@ -75,12 +75,15 @@ public sealed partial class RedisAdapter : InMemoryAdapter
     /// <inheritdoc />
     public override Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
+        SocketIOTelemetry.Broadcast();
+        using var span = options.Local ? null : SocketIOTelemetry.StartPublish(Namespace.Name);
         var encoded = packet.Encode();
         var frame = new FrameWriter(RedisMessageType.Broadcast, _nodeId);
         frame.Options(options);
         frame.Bytes(encoded.Text.Span);
         frame.Int(encoded.Attachments.Length);
         foreach (var attachment in encoded.Attachments) frame.Bytes(attachment.Span);
+        frame.TraceContext(SocketIOTelemetry.CurrentTraceParent());
         if (_recovery is null)
         {
             var published = options.Local ? Task.CompletedTask : PublishAsync(frame);
@@ -258,6 +261,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
         var text = reader.Bytes();
         var attachments = new ReadOnlyMemory<byte>[reader.Int()];
         for (var i = 0; i < attachments.Length; i++) attachments[i] = reader.Bytes();
+        using var span = SocketIOTelemetry.StartReceive(Namespace.Name, reader.TraceContext());
         if (reader.Rest.IsEmpty)
         {
             BroadcastLocal(new EncodedPacket(text, attachments), options);
