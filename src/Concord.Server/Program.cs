@@ -41,6 +41,7 @@ builder.AddConcordOpenApi();
 builder.AddConcordMetrics();
 builder.AddConcordTracing();
 builder.Services.AddScoped<ServerAccess>();
+builder.Services.AddScoped<AccountRevocation>();
 builder.AddConcordRealtime();
 
 var app = builder.Build();
@@ -55,6 +56,7 @@ app.UseRequestLimits();
 if (roles.HasFlag(NodeRoles.Api)) app.UseConcordWebClient(); // the web client comes with the API
 app.UseRouting();
 app.UseRequestCapture();
+app.UseUserTextChecks();
 app.UseCors(SecurityExtensions.CorsPolicy);
 app.UseAuthentication();
 app.UseRequestCapture();
