@@ -17,6 +17,7 @@ using Concord.Server.Infrastructure.RateLimiting;
 using Concord.Server.Infrastructure.Redis;
 using Concord.Server.Infrastructure.Security;
 using Concord.Server.Infrastructure.Validation;
+using Concord.Server.Infrastructure.WebClient;
 using Concord.Server.Permissions;
 using Concord.Server.Realtime;
 
@@ -45,6 +46,7 @@ builder.AddConcordOpenApi();
 builder.AddConcordMetrics();
 builder.AddConcordTracing();
 builder.Services.AddScoped<ServerAccess>();
+builder.Services.AddScoped<AccountRevocation>();
 builder.AddConcordRealtime();
 
 var app = builder.Build();
@@ -56,8 +58,10 @@ app.UseDrain();
 app.UseConcordErrors();
 app.UseSecurityHeaders();
 app.UseRequestLimits();
+if (roles.HasFlag(NodeRoles.Api)) app.UseConcordWebClient(); // the web client comes with the API
 app.UseRouting();
 app.UseRequestCapture();
+app.UseUserTextChecks();
 app.UseCors(SecurityExtensions.CorsPolicy);
 app.UseAuthentication();
 app.UseRequestCapture();
