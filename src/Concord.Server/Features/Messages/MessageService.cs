@@ -5,6 +5,7 @@ using Concord.Server.Infrastructure.Ids;
 using Concord.Server.Infrastructure.RateLimiting;
 using Concord.Server.Permissions;
 using Concord.Server.Realtime;
+using Concord.Server.Realtime.Outbox;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,10 +13,10 @@ namespace Concord.Server.Features.Messages;
 
 /// <summary>
 /// Channel messages: the one code path for REST and the real-time <c>send-message</c> event. Order of a send:
-/// validate → permission → nonce replay → rate limit → insert → publish (after the commit).
+/// validate → permission → nonce replay → rate limit → insert (with its event, in the outbox) → publish (after the commit).
 /// </summary>
 public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataServiceExtensions.Reads)] ConcordDbContext reads, ServerAccess access, SnowflakeGenerator ids, MessageRateLimiter limiter,
-    IRealtimeEvents realtime, IValidator<SendMessageRequest> sendValidator, TimeProvider time)
+    IRealtimeEvents realtime, RealtimeOutbox outbox, IValidator<SendMessageRequest> sendValidator, TimeProvider time)
 {
     private static readonly ApiError NotText = new(ErrorCode.BadRequest, "Voice channels have no messages.");
 
@@ -35,10 +36,6 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
         var decision = await limiter.AcquireAsync(userId, $"c{channelId}", ct);
         if (decision is { Allowed: false }) return SendResult<MessageDto>.Fail(MessageRules.TooFast, decision);
 
-        // An expired nonce is given up by its old message, so it can be used again.
-        if (earlier is not null)
-            await db.Messages.Where(m => m.Id == earlier.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Nonce, (string?)null), ct);
-
         var message = new Message
         {
             Id = ids.Next(),
@@ -48,25 +45,40 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
             Nonce = nonce,
             CreatedAt = time.GetUtcNow(),
         };
-        db.Messages.Add(message);
-        try
+        MessageDto dto;
+        PendingEvent created;
+        // The message and its event commit together (the outbox): a node that dies after the commit leaves the event
+        // for another node's relay instead of losing it.
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
+            // An expired nonce is given up by its old message, so it can be used again.
+            if (earlier is not null)
+                await db.Messages.Where(m => m.Id == earlier.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Nonce, (string?)null), ct);
+            db.Messages.Add(message);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex) when (nonce is not null && db.IsUniqueViolation(ex))
+            {
+                // A concurrent retry with the same nonce won the insert: answer with its message.
+                await tx.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                var winner = await FindByNonceAsync(userId, channel, nonce, ct);
+                if (winner is null) throw;
+                return new SendResult<MessageDto>(winner, false, null, decision);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+            dto = await db.Messages.AsNoTracking().Where(m => m.Id == message.Id).Select(MessageDto.Projection(channel.ServerId)).FirstAsync(ct);
+            created = outbox.Stage([Rooms.Channel(channelId)], MessageEvents.NewMessage, dto);
             await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (nonce is not null && db.IsUniqueViolation(ex))
-        {
-            // A concurrent retry with the same nonce won the insert: answer with its message.
             db.ChangeTracker.Clear();
-            var winner = await FindByNonceAsync(userId, channel, nonce, ct);
-            if (winner is null) throw;
-            return new SendResult<MessageDto>(winner, false, null, decision);
+            await tx.CommitAsync(ct);
         }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-        var dto = await db.Messages.AsNoTracking().Where(m => m.Id == message.Id).Select(MessageDto.Projection(channel.ServerId)).FirstAsync(ct);
-        await realtime.PublishAsync(Rooms.Channel(channelId), MessageEvents.NewMessage, dto);
+        await outbox.PublishAsync(created);
         realtime.EndTyping(userId, Rooms.Channel(channelId));
         return new SendResult<MessageDto>(dto, true, null, decision);
     }
@@ -97,12 +109,21 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
 
         var now = time.GetUtcNow();
         var trimmed = content.Trim();
-        var updated = await db.Messages.Where(m => m.Id == messageId)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, trimmed).SetProperty(m => m.EditedAt, now), ct);
-        if (updated == 0) return (null, ApiError.NotFound("Message"));
-        var dto = await db.Messages.AsNoTracking().Where(m => m.Id == messageId).Select(MessageDto.Projection(target.ServerId)).FirstOrDefaultAsync(ct);
-        if (dto is null) return (null, ApiError.NotFound("Message")); // deleted meanwhile
-        await realtime.PublishAsync(Rooms.Channel(dto.ChannelId), MessageEvents.MessageUpdated, dto);
+        MessageDto? dto;
+        PendingEvent updatedEvent;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var updated = await db.Messages.Where(m => m.Id == messageId)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, trimmed).SetProperty(m => m.EditedAt, now), ct);
+            if (updated == 0) return (null, ApiError.NotFound("Message"));
+            dto = await db.Messages.AsNoTracking().Where(m => m.Id == messageId).Select(MessageDto.Projection(target.ServerId)).FirstOrDefaultAsync(ct);
+            if (dto is null) return (null, ApiError.NotFound("Message")); // deleted meanwhile
+            updatedEvent = outbox.Stage([Rooms.Channel(dto.ChannelId)], MessageEvents.MessageUpdated, dto);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            await tx.CommitAsync(ct);
+        }
+        await outbox.PublishAsync(updatedEvent);
         return (dto, null);
     }
 
@@ -113,9 +134,17 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
         if (error is not null) return error;
         if (target!.AuthorId != userId && !PermissionRules.Allows(target.Role, ServerAction.ManageMessages))
             return ApiError.Forbidden("Only the author, an admin or the owner can delete a message.");
-        if (await db.Messages.Where(m => m.Id == messageId).ExecuteDeleteAsync(ct) == 0) return ApiError.NotFound("Message");
-        await realtime.PublishAsync(Rooms.Channel(target.ChannelId), MessageEvents.MessageDeleted,
-            new MessageDeletedEvent(messageId, target.ChannelId, target.ServerId));
+        PendingEvent deleted;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            if (await db.Messages.Where(m => m.Id == messageId).ExecuteDeleteAsync(ct) == 0) return ApiError.NotFound("Message");
+            deleted = outbox.Stage([Rooms.Channel(target.ChannelId)], MessageEvents.MessageDeleted,
+                new MessageDeletedEvent(messageId, target.ChannelId, target.ServerId));
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            await tx.CommitAsync(ct);
+        }
+        await outbox.PublishAsync(deleted);
         return null;
     }
 

@@ -19,6 +19,7 @@ public static class DataServiceExtensions
     public static WebApplicationBuilder AddConcordData(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+        if (options.ConnectTimeout <= TimeSpan.Zero) throw new InvalidOperationException("Database:ConnectTimeout must be positive.");
         builder.Services.AddSingleton(options);
         var postgres = builder.Configuration.GetConnectionString("Postgres");
         var provider = string.IsNullOrWhiteSpace(options.Provider)
@@ -30,14 +31,14 @@ public static class DataServiceExtensions
             if (string.IsNullOrWhiteSpace(postgres))
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is empty.");
             builder.Services.AddDbContextPool<PostgresConcordDbContext>(o => o
-                .UseNpgsql(postgres, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+                .UseNpgsql(options.WithConnectTimeout(postgres), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
                 .UseSnakeCaseNamingConvention());
             builder.Services.AddScoped<ConcordDbContext>(sp => sp.GetRequiredService<PostgresConcordDbContext>());
             var replica = builder.Configuration.GetConnectionString("PostgresReadReplica");
             if (!string.IsNullOrWhiteSpace(replica))
             {
                 builder.Services.AddDbContextPool<PostgresReplicaConcordDbContext>(o => o
-                    .UseNpgsql(replica)
+                    .UseNpgsql(options.WithConnectTimeout(replica))
                     .UseSnakeCaseNamingConvention()
                     .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
                 builder.Services.AddKeyedScoped<ConcordDbContext>(Reads, (sp, _) => sp.GetRequiredService<PostgresReplicaConcordDbContext>());

@@ -21,6 +21,7 @@ public static class RateLimitPolicies
         options.Validate();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<RateLimiterFactory>();
+        builder.Services.AddSingleton<RateLimitFallback>();
         builder.Services.AddSingleton<MessageRateLimiter>();
         builder.Services.AddHttpContextAccessor();
 
