@@ -9,7 +9,7 @@ namespace Concord.Server.Infrastructure.RateLimiting;
 /// <summary>
 /// Whether the shared (Redis) rate-limit counters are usable. While Redis is away every node counts on its own,
 /// in process, rather than refusing every request: limits stay roughly right (each node allows the full limit) and
-/// the service stays up. The switch is logged once each way and counted in <c>concord_ratelimit_local_fallbacks_total</c>.
+/// the service stays up. The switch is logged once each way and counted in <c>concord_ratelimit_local_fallbacks</c>.
 /// </summary>
 public sealed partial class RateLimitFallback(IConnectionMultiplexer redis, ILogger<RateLimitFallback> logger)
 {
