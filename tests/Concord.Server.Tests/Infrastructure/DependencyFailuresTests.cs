@@ -7,6 +7,7 @@ namespace Concord.Server.Tests.Infrastructure;
 /// <summary>Which failures are outages (503 unavailable) and which are bugs (500): the table the error handler and the gateway share.</summary>
 public sealed class DependencyFailuresTests
 {
+#pragma warning disable CS0618 // the library's newer constructors add CommandFlags, irrelevant to classifying the type
     private static readonly Dictionary<string, Exception> Failures = new()
     {
         ["redis not connected"] = new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No connection is available"),
@@ -20,6 +21,7 @@ public sealed class DependencyFailuresTests
         ["a bug"] = new InvalidOperationException("a bug"),
         ["another timeout"] = new TimeoutException("not a dependency"),
     };
+#pragma warning restore CS0618
 
     [Theory]
     [InlineData("redis not connected", DependencyFailures.Redis)]
