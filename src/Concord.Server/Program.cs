@@ -5,6 +5,7 @@ using Concord.Server.Features.Calls;
 using Concord.Server.Infrastructure.Auth;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
+using Concord.Server.Infrastructure.Hosting;
 using Concord.Server.Infrastructure.Ids;
 using Concord.Server.Infrastructure.Observability;
 using Concord.Server.Infrastructure.RateLimiting;
@@ -16,6 +17,8 @@ using Concord.Server.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Concord:Roles picks what this process serves (api, gateway, worker; default all): docs/operations.md.
+var roles = builder.AddConcordRoles();
 builder.AddConcordLogging();
 builder.AddConcordErrors();
 builder.AddConcordRequestLimits();
@@ -35,6 +38,7 @@ builder.AddConcordRealtime();
 var app = builder.Build();
 
 app.UseConcordForwardedHeaders();
+app.UseNodeName();
 app.UseConcordErrors();
 app.UseSecurityHeaders();
 app.UseRequestLimits();
@@ -47,13 +51,16 @@ app.UseCsrfProtection();
 app.UseAuthorization();
 app.UseRateLimiter();
 
-app.MapOpenApi();
 app.MapConcordHealth();
-app.MapAuthEndpoints();
-app.MapMessagingEndpoints();
-app.MapServerEndpoints();
-app.MapCallEndpoints();
-app.MapConcordRealtime();
+if (roles.HasFlag(NodeRoles.Api))
+{
+    app.MapOpenApi();
+    app.MapAuthEndpoints();
+    app.MapMessagingEndpoints();
+    app.MapServerEndpoints();
+    app.MapCallEndpoints();
+}
+if (roles.HasFlag(NodeRoles.Gateway)) app.MapConcordRealtime();
 
 await app.MigrateConcordDatabaseAsync();
 await app.RunAsync();

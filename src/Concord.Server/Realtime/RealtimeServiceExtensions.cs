@@ -1,3 +1,4 @@
+using Concord.Server.Infrastructure.Hosting;
 using Concord.Server.Infrastructure.Ids;
 using Concord.Server.Infrastructure.Observability;
 using Concord.Server.Infrastructure.RateLimiting;
@@ -11,7 +12,10 @@ namespace Concord.Server.Realtime;
 
 public static class RealtimeServiceExtensions
 {
-    /// <summary>The Socket.IO server, the chat gateway on it, presence, and <see cref="IRealtimeEvents"/> for REST writes.</summary>
+    /// <summary>
+    /// The Socket.IO server, the chat gateway on it, presence, and <see cref="IRealtimeEvents"/> for REST writes. Every
+    /// role registers the server: an api-only node publishes through its adapter without serving /socket.io.
+    /// </summary>
     public static WebApplicationBuilder AddConcordRealtime(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(RealtimeOptions.Section).Get<RealtimeOptions>() ?? new();
@@ -33,7 +37,9 @@ public static class RealtimeServiceExtensions
         builder.Services.AddSingleton<IRealtimeEvents, SocketIORealtimeEvents>();
         if (redis.Enabled) builder.Services.AddSingleton<IPresenceStore, RedisPresenceStore>();
         else builder.Services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
-        builder.Services.AddHostedService<PresenceHeartbeat>();
+        // Presence is kept alive by the node that holds the sockets; an api-only node only reads it.
+        if (NodeOptions.Parse(builder.Configuration[$"{NodeOptions.Section}:Roles"]).HasFlag(NodeRoles.Gateway))
+            builder.Services.AddHostedService<PresenceHeartbeat>();
         builder.Services.AddSingleton<TypingTracker>();
         builder.Services.AddSingleton<GatewayAuthentication>();
         builder.Services.AddSingleton<RoomEvents>();

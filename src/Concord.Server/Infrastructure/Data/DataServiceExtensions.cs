@@ -22,11 +22,7 @@ public static class DataServiceExtensions
         if (options.ConnectTimeout <= TimeSpan.Zero) throw new InvalidOperationException("Database:ConnectTimeout must be positive.");
         builder.Services.AddSingleton(options);
         var postgres = builder.Configuration.GetConnectionString("Postgres");
-        var provider = string.IsNullOrWhiteSpace(options.Provider)
-            ? (string.IsNullOrWhiteSpace(postgres) ? "Sqlite" : "Postgres")
-            : options.Provider;
-
-        if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
+        if (UsesPostgres(builder.Configuration))
         {
             if (string.IsNullOrWhiteSpace(postgres))
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is empty.");
@@ -57,6 +53,15 @@ public static class DataServiceExtensions
         builder.Services.TryAddKeyedScoped<ConcordDbContext>(Reads, (sp, _) => sp.GetRequiredService<ConcordDbContext>());
         builder.Services.AddHealthChecks().AddDbContextCheck<ConcordDbContext>("database", tags: ["ready"]);
         return builder;
+    }
+
+    /// <summary>PostgreSQL when <c>Database:Provider</c> says so, or when it is empty and a PostgreSQL connection string is set.</summary>
+    public static bool UsesPostgres(IConfiguration configuration)
+    {
+        var provider = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.Provider;
+        return string.IsNullOrWhiteSpace(provider)
+            ? !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Postgres"))
+            : provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Applies migrations unless <c>Database:MigrateOnStartup</c> is false.</summary>
