@@ -106,6 +106,8 @@ export class Cluster {
         RateLimiting__Handshakes__PermitLimit: "10000",
         RateLimiting__Messages__PermitLimit: "10000",
         RateLimiting__MessagesPerChannel__PermitLimit: "10000",
+        // The outage scenarios send events as fast as they are refused.
+        Realtime__EventsPerWindow: "100000",
         Outbox__RelayAfter: "00:00:02",
         Outbox__RelayInterval: "00:00:00.500",
         Logging__Console__FormatterName: "simple",

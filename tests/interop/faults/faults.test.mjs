@@ -124,6 +124,7 @@ test("Redis down: sessions answer 503 fast, bearer requests and sends go on with
   } finally {
     a.close();
     b.socket.close();
+    if (!cluster.redis) await cluster.startRedis(); // the next scenario starts from a whole cluster
   }
 });
 
@@ -133,8 +134,10 @@ test("PostgreSQL down for ~10 s: reads, writes and socket events answer 503/unav
   const { channelId } = await channelOf(alice, bob);
   const b = await listener(B.url, bob, channelId);
   const a = await connect(A.url, alice);
+  let pgDown = false;
   try {
     cluster.postgresDown();
+    pgDown = true;
     const downSince = Date.now();
     let rounds = 0;
     while (Date.now() - downSince < 10000) {
@@ -152,6 +155,7 @@ test("PostgreSQL down for ~10 s: reads, writes and socket events answer 503/unav
     assert.deepEqual(ready.body.down, ["database"]);
 
     cluster.postgresUp();
+    pgDown = false;
     const recovered = await until(async () => (await call(A.url, "GET", `/api/channels/${channelId}/messages`, { token: alice.token })).status === 200
       && (await call(B.url, "GET", `/api/channels/${channelId}/messages`, { token: alice.token })).status === 200, 10000, "reads after PostgreSQL returned");
     assert.ok(recovered < 3000, `reads recovered after ${recovered} ms`);
@@ -165,12 +169,13 @@ test("PostgreSQL down for ~10 s: reads, writes and socket events answer 503/unav
   } finally {
     a.close();
     b.socket.close();
+    if (pgDown) cluster.postgresUp();
   }
 });
 
 test("kill -9 of a node while clients send: every acked message is stored and every stored message reaches the other node", { timeout: 60000 }, async () => {
   const owner = await newUser(B.url);
-  const senders = [await newUser(B.url), await newUser(B.url), await newUser(B.url), await newUser(B.url)];
+  const senders = await Promise.all(Array.from({ length: 6 }, () => newUser(B.url)));
   const { channelId } = await channelOf(owner, ...senders);
   const b = await listener(B.url, owner, channelId);
   const sockets = await Promise.all(senders.map((s) => connect(A.url, s)));

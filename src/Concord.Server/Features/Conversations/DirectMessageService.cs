@@ -1,4 +1,5 @@
 using Concord.Server.Features.Messages;
+using Concord.Server.Features.Users;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Ids;
@@ -41,15 +42,19 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
             AuthorId = userId,
             Content = content!.Trim(),
             Nonce = nonce,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = StoredTime.Now(time),
         };
-        DirectMessageDto dto;
+        // Built before the insert so the message and its outbox row go in one batch (see MessageService.SendAsync).
+        var author = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new UserSummary(u.Id, u.Username, u.DisplayName, u.AvatarUrl)).FirstAsync(ct);
+        var dto = new DirectMessageDto(message.Id, conversationId, author, message.Content, message.CreatedAt, null, nonce);
         PendingEvent created;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             if (earlier is not null) // an expired nonce is given up by its old message
                 await db.DirectMessages.Where(m => m.Id == earlier.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Nonce, (string?)null), ct);
             db.DirectMessages.Add(message);
+            created = outbox.Stage(Rooms.ConversationAudience(conversationId, participants), MessageEvents.NewDirectMessage, dto);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -70,10 +75,6 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
             // Only ever forward: a slower concurrent send with an older id leaves the newer one in place.
             await db.Conversations.Where(c => c.Id == conversationId && (c.LastMessageId == null || c.LastMessageId < message.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastMessageId, (long?)message.Id), ct);
-            dto = await db.DirectMessages.AsNoTracking().Where(m => m.Id == message.Id).Select(DirectMessageDto.Projection).FirstAsync(ct);
-            created = outbox.Stage(Rooms.ConversationAudience(conversationId, participants), MessageEvents.NewDirectMessage, dto);
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
             await tx.CommitAsync(ct);
         }
         await outbox.PublishAsync(created);

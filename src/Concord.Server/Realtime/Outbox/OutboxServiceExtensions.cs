@@ -11,6 +11,8 @@ public static class OutboxServiceExtensions
         options.Validate();
         builder.Services.AddSingleton(options);
         builder.Services.AddScoped<RealtimeOutbox>();
+        builder.Services.AddSingleton<OutboxCompletions>();
+        builder.Services.AddHostedService<OutboxCompletionWriter>();
         builder.Services.AddWorker<OutboxRelay>(NodeOptions.Parse(builder.Configuration[$"{NodeOptions.Section}:Roles"]));
         return builder;
     }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Ids;
-using Microsoft.EntityFrameworkCore;
 
 namespace Concord.Server.Realtime.Outbox;
 
@@ -10,12 +9,12 @@ public sealed record PendingEvent(long Id, IReadOnlyCollection<string> Rooms, st
 
 /// <summary>
 /// Transactional outbox for real-time events. <see cref="Stage"/> adds the event row to the caller's unit of work, so it
-/// commits (or not) with the change; after the commit <see cref="PublishAsync"/> publishes it at once and deletes the row.
+/// commits (or not) with the change; after the commit <see cref="PublishAsync"/> publishes it at once, and the row is deleted.
 /// If this node dies in between, or the publish fails (Redis down), the row stays and <see cref="OutboxRelay"/> on any
 /// live node publishes it a few seconds later. Delivery is at least once: clients de-duplicate by message id.
 /// </summary>
 public sealed partial class RealtimeOutbox(ConcordDbContext db, IRealtimeEvents realtime, SnowflakeGenerator ids, OutboxOptions options,
-    ILogger<RealtimeOutbox> logger)
+    OutboxCompletions completions, ILogger<RealtimeOutbox> logger)
 {
     internal static readonly JsonSerializerOptions Json = IdServiceExtensions.ConfigureJson(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
@@ -34,7 +33,7 @@ public sealed partial class RealtimeOutbox(ConcordDbContext db, IRealtimeEvents 
     }
 
     /// <summary>
-    /// Publishes a committed event and deletes its row. Never throws: the change is committed, so a failure here only
+    /// Publishes a committed event; its row is deleted soon after, in a batch (<see cref="OutboxCompletions"/>). Never throws: the change is committed, so a failure here only
     /// delays the event until the relay sends it.
     /// </summary>
     public async ValueTask PublishAsync(PendingEvent pending)
@@ -43,7 +42,7 @@ public sealed partial class RealtimeOutbox(ConcordDbContext db, IRealtimeEvents 
         try
         {
             await realtime.PublishAsync(pending.Rooms, pending.EventName, pending.Payload);
-            await db.Set<OutboxEvent>().Where(e => e.Id == pending.Id).ExecuteDeleteAsync();
+            completions.Published(pending.Id);
         }
         catch (Exception ex)
         {
