@@ -63,6 +63,19 @@ async function connect(url, user) {
   return socket;
 }
 
+/** Connects and expects a refusal: resolves with the connect_error and how long it took. */
+async function connectError(url, options) {
+  const started = Date.now();
+  const socket = io(url, { forceNew: true, reconnection: false, ...options });
+  const error = await new Promise((resolve) => {
+    socket.once("connect_error", resolve);
+    socket.once("connect", () => resolve(new Error("connected")));
+  });
+  socket.close();
+  error.ms = Date.now() - started;
+  return error;
+}
+
 const ack = (socket, event, payload, ms = 10000) => socket.timeout(ms).emitWithAck(event, payload);
 
 async function listener(url, user, channelId) {
@@ -95,6 +108,10 @@ test("Redis down: sessions answer 503 fast, bearer requests and sends go on with
     // The session store is Redis: a cookie request cannot be authenticated, and says so at once.
     assertUnavailable(await call(A.url, "GET", "/api/auth/me", { cookie }), "cookie request");
     assertUnavailable(await call(B.url, "POST", "/api/auth/login", { body: alice.credentials }), "login");
+    // A browser's socket (cookie handshake) is refused the same way, at once: its first request is a 503.
+    const refusal = await connectError(B.url, { transports: ["polling"], extraHeaders: { cookie } });
+    assert.equal(refusal.description, 503, refusal.message);
+    assert.ok(refusal.ms < FAST_MS, `cookie handshake refusal took ${refusal.ms} ms`);
     const ready = await call(A.url, "GET", "/health/ready");
     assert.equal(ready.status, 503);
     assert.deepEqual(ready.body.down, ["redis"]);
@@ -125,6 +142,7 @@ test("Redis down: sessions answer 503 fast, bearer requests and sends go on with
     a.close();
     b.socket.close();
     if (!cluster.redis) await cluster.startRedis(); // the next scenario starts from a whole cluster
+    for (const node of [A, B]) await until(async () => (await call(node.url, "GET", "/health/ready")).status === 200, 10000, "a ready node");
   }
 });
 
@@ -153,6 +171,10 @@ test("PostgreSQL down for ~10 s: reads, writes and socket events answer 503/unav
     const ready = await call(B.url, "GET", "/health/ready");
     assert.equal(ready.status, 503);
     assert.deepEqual(ready.body.down, ["database"]);
+    // A new socket cannot be authenticated without the database: told so at once.
+    const refusal = await connectError(B.url, { transports: ["websocket"], auth: { token: bob.token } });
+    assert.equal(refusal.message, "unavailable");
+    assert.ok(refusal.ms < FAST_MS, `handshake refusal took ${refusal.ms} ms`);
 
     cluster.postgresUp();
     pgDown = false;
