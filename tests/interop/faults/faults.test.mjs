@@ -93,7 +93,7 @@ function assertUnavailable(r, what) {
   assert.ok(r.ms < FAST_MS, `${what} took ${r.ms} ms`);
 }
 
-test("Redis down: sessions answer 503 fast, bearer requests and sends go on with per-node limits, readiness names redis; all recovers", { timeout: 60000 }, async () => {
+test("Redis hanging, then down: sessions answer 503 fast, bearer requests and sends go on with per-node limits, readiness names redis; all recovers", { timeout: 60000 }, async () => {
   const alice = await newUser(A.url);
   const bob = await newUser(A.url);
   const { channelId } = await channelOf(alice, bob);
@@ -103,6 +103,18 @@ test("Redis down: sessions answer 503 fast, bearer requests and sends go on with
   const b = await listener(B.url, bob, channelId);
   const a = await connect(A.url, alice);
   try {
+    // Redis hanging (SIGSTOP: connected, silent): commands give up after Redis:OperationTimeout (1 s), not 5 s.
+    cluster.redis.kill("SIGSTOP");
+    try {
+      assertUnavailable(await call(A.url, "GET", "/api/auth/me", { cookie }), "cookie request, Redis hanging");
+      const hungRead = await call(A.url, "GET", `/api/channels/${channelId}/messages`, { token: alice.token });
+      assert.equal(hungRead.status, 200, JSON.stringify(hungRead.body)); // the rate limit fell back to this node's count
+      assert.ok(hungRead.ms < FAST_MS, `read with Redis hanging took ${hungRead.ms} ms`);
+    } finally {
+      cluster.redis.kill("SIGCONT");
+    }
+    await until(async () => (await call(A.url, "GET", "/api/auth/me", { cookie })).status === 200, 10000, "sessions after Redis resumed");
+
     await cluster.stopRedis();
 
     // The session store is Redis: a cookie request cannot be authenticated, and says so at once.
