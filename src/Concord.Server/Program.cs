@@ -39,6 +39,7 @@ var app = builder.Build();
 
 app.UseConcordForwardedHeaders();
 app.UseNodeName();
+app.UseDrain();
 app.UseConcordErrors();
 app.UseSecurityHeaders();
 app.UseRequestLimits();

@@ -17,6 +17,7 @@ public sealed class ConcordProcess : IAsyncDisposable
     public ConcordProcess(string name, IReadOnlyDictionary<string, string> settings, int? port = null)
     {
         Name = name;
+        Settings = settings;
         Port = port ?? FreePort();
         var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Concord.Server.dll")])
         {
@@ -37,6 +38,7 @@ public sealed class ConcordProcess : IAsyncDisposable
     }
 
     public string Name { get; }
+    public IReadOnlyDictionary<string, string> Settings { get; }
     public int Port { get; }
     public string Url => $"http://127.0.0.1:{Port}";
     public bool HasExited => _process.HasExited;
@@ -79,6 +81,9 @@ public sealed class ConcordProcess : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
     }
+
+    /// <summary>A new process of the same node: same name, settings and port (the balancer's configuration names it).</summary>
+    public ConcordProcess StartAgain() => new(Name, Settings, Port);
 
     public async ValueTask DisposeAsync()
     {

@@ -49,7 +49,10 @@ public sealed class FleetFixture : IAsyncLifetime
         ["Proxy:KnownProxies:0"] = "127.0.0.1",
         ["Snowflake:WorkerId"] = workerId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Concord:Roles"] = roles,
+        // HAProxy checks readiness every second and takes a node out after two failures (deploy/haproxy/haproxy.cfg).
+        ["Concord:DrainDelay"] = "00:00:03",
         ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Connection"] = "Critical",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Update"] = "Critical",
     };
@@ -90,6 +93,26 @@ public sealed class FleetFixture : IAsyncLifetime
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"haproxy did not answer:\n{BalancerOutput}");
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>
+    /// A rolling restart as an operator runs one: each node in turn gets SIGTERM, exits, and a new process of it starts
+    /// and becomes ready before the next one stops.
+    /// </summary>
+    public async Task RollingRestartAsync()
+    {
+        Api = await RestartAsync(Api);
+        Gateway = await RestartAsync(Gateway);
+        AllInOne = await RestartAsync(AllInOne);
+    }
+
+    private static async Task<ConcordProcess> RestartAsync(ConcordProcess node)
+    {
+        await node.TerminateAsync(TimeSpan.FromSeconds(30));
+        await node.DisposeAsync();
+        var next = node.StartAgain();
+        await next.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        return next;
     }
 
     public string BalancerOutput { get { lock (_balancerOutput) return _balancerOutput.ToString(); } }

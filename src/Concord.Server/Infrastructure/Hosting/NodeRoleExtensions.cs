@@ -21,7 +21,13 @@ public static class NodeRoleExtensions
                 throw new InvalidOperationException(
                     $"Concord:Roles={options.Roles} splits the work across processes, which then share state through Redis and PostgreSQL: set Redis:ConnectionString and ConnectionStrings:Postgres, or run all roles in one process.");
         }
+        if (options.DrainDelay < TimeSpan.Zero || options.DrainDelay > TimeSpan.FromMinutes(1))
+            throw new InvalidOperationException("Concord:DrainDelay must be between 00:00:00 and 00:01:00.");
+        builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new NodeIdentity(roles, options.NodeName));
+        builder.Services.AddSingleton<DrainState>();
+        builder.Services.AddHostedService<GracefulDrain>();
+        builder.Services.AddHealthChecks().AddCheck<DrainHealthCheck>("draining", tags: ["ready"]);
         return roles;
     }
 
@@ -30,6 +36,24 @@ public static class NodeRoleExtensions
     {
         if (roles.HasFlag(NodeRoles.Worker)) services.AddHostedService<T>();
         return services;
+    }
+
+    /// <summary>
+    /// While draining, new real-time sessions are refused (503, Retry-After), so none starts after the node closed its
+    /// connections; requests of existing sessions (they carry a sid) still pass.
+    /// </summary>
+    public static WebApplication UseDrain(this WebApplication app)
+    {
+        var state = app.Services.GetRequiredService<DrainState>();
+        app.Use((context, next) =>
+        {
+            if (!state.Draining || !context.Request.Path.StartsWithSegments("/socket.io") || context.Request.Query.ContainsKey("sid"))
+                return next(context);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            return Task.CompletedTask;
+        });
+        return app;
     }
 
     /// <summary>Names the answering node in <c>X-Concord-Node</c> when <c>Concord:NodeName</c> is set.</summary>

@@ -25,6 +25,12 @@ public sealed class NodeOptions
     /// <summary>When set, every response carries it in <c>X-Concord-Node</c> (which node answered, behind a balancer).</summary>
     public string? NodeName { get; set; }
 
+    /// <summary>
+    /// On SIGTERM, how long readiness fails before connections close (enough for the balancer's health checks to take
+    /// the node out: HAProxy's inter × fall). Zero on a single box.
+    /// </summary>
+    public TimeSpan DrainDelay { get; set; }
+
     public static NodeRoles Parse(string? roles)
     {
         if (string.IsNullOrWhiteSpace(roles)) return NodeRoles.All;
