@@ -15,7 +15,7 @@ public sealed class FaultTests
     {
         await NodeProcess.EnsureInstalledAsync();
         var (code, output) = await NodeProcess.RunAsync("node", ["--test", "--test-force-exit", "--test-reporter=spec", Path.Combine("faults", "faults.test.mjs")],
-            new Dictionary<string, string> { ["CONCORD_SERVER_DLL"] = ServerDll() }, TimeSpan.FromMinutes(5));
+            new Dictionary<string, string> { ["CONCORD_SERVER_DLL"] = ServerDll() }, TimeSpan.FromMinutes(10));
         Assert.True(code == 0, $"node --test faults/faults.test.mjs failed (exit {code}):\n{output}");
     }
 

@@ -116,7 +116,7 @@ export class Cluster {
     });
     const node = { url, child, workerId, log, exited: new Promise((resolve) => child.once("exit", resolve)) };
     this.nodes.push(node);
-    await until(async () => (await fetch(`${url}/health/live`)).ok, 60000, `node ${workerId} to start (log: ${log})`);
+    await until(async () => (await fetch(`${url}/health/live`)).ok, 180000, `node ${workerId} to start (log: ${log})`);
     return node;
   }
 

@@ -16,7 +16,7 @@ before(async () => {
   await cluster.startRedis();
   A = await cluster.startNode(1);
   B = await cluster.startNode(2);
-}, { timeout: 180000 });
+}, { timeout: 420000 });
 
 after(async () => { await cluster.stop(); });
 

@@ -15,7 +15,7 @@ public sealed class DatabaseOptions
     /// PostgreSQL connect timeout (Npgsql's <c>Timeout</c>, 15 s by default there), so an unreachable database answers
     /// 503 quickly. A <c>Timeout=</c> written in the connection string wins.
     /// </summary>
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>The connection string with <see cref="ConnectTimeout"/> applied unless it sets its own.</summary>
     internal string WithConnectTimeout(string connectionString)

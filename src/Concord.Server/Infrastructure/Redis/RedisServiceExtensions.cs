@@ -54,8 +54,8 @@ public static class RedisServiceExtensions
 
         // One multiplexer per process, shared by sessions, rate limits and the Socket.IO adapter.
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options.ToConfiguration()));
-        builder.Services.AddHealthChecks().AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), "redis", tags: ["ready"],
-            timeout: options.OperationTimeout);
+        // No timeout of its own: the multiplexer's (OperationTimeout, or the connection string's) bounds the ping.
+        builder.Services.AddHealthChecks().AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), "redis", tags: ["ready"]);
         return builder;
     }
 }
