@@ -1,5 +1,6 @@
 using Concord.Server.Features.Channels;
 using Concord.Server.Features.Members;
+using Concord.Server.Infrastructure.Caching;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
 using Microsoft.EntityFrameworkCore;
@@ -9,13 +10,14 @@ namespace Concord.Server.Permissions;
 /// <summary>
 /// "May user U do A on server S?" — the one place routes and real-time events ask.
 /// Non-members get 404 (a server's existence is not revealed); members without the right get 403.
-/// Each check is one indexed query.
+/// Each check is one cache read (<see cref="ReadCache"/>), else one indexed query.
 /// </summary>
-public sealed class ServerAccess(ConcordDbContext db)
+public sealed class ServerAccess(ConcordDbContext db, ReadCache cache)
 {
     /// <summary>The caller's role on the server, or null when not a member (or no such server).</summary>
-    public Task<MemberRole?> RoleAsync(long userId, long serverId) =>
-        db.Members.Where(m => m.ServerId == serverId && m.UserId == userId).Select(m => (MemberRole?)m.Role).FirstOrDefaultAsync();
+    public async Task<MemberRole?> RoleAsync(long userId, long serverId) =>
+        await cache.RoleAsync(serverId, userId, ct =>
+            db.Members.Where(m => m.ServerId == serverId && m.UserId == userId).Select(m => (MemberRole?)m.Role).FirstOrDefaultAsync(ct));
 
     /// <summary>Null when allowed; otherwise the error to answer.</summary>
     public async Task<ApiError?> CheckAsync(long userId, long serverId, ServerAction action)
@@ -24,14 +26,25 @@ public sealed class ServerAccess(ConcordDbContext db)
         return Decide(role, action, "Server");
     }
 
-    /// <summary>The channel with the caller's role on its server, in one query; error when missing, not a member, or not allowed.</summary>
-    public async Task<(Channel? Channel, MemberRole Role, ApiError? Error)> ChannelAsync(long userId, long channelId, ServerAction action)
+    /// <summary>The channel with the caller's role on its server (two cache reads); error when missing, not a member, or not allowed.</summary>
+    public async Task<(ChannelInfo? Channel, MemberRole Role, ApiError? Error)> ChannelAsync(long userId, long channelId, ServerAction action)
+    {
+        if (!cache.Enabled) return await UncachedChannelAsync(userId, channelId, action);
+        var channel = await cache.ChannelAsync(channelId, ct =>
+            db.Channels.Where(c => c.Id == channelId).Select(c => new ChannelInfo(c.Id, c.ServerId, c.Type)).FirstOrDefaultAsync(ct));
+        var role = channel is null ? null : await RoleAsync(userId, channel.ServerId);
+        if (role is null) return (null, default, ApiError.NotFound("Channel"));
+        return Decide(role, action, "Channel") is { } error ? (null, role.Value, error) : (channel, role.Value, null);
+    }
+
+    // Without the cache, one query instead of two.
+    private async Task<(ChannelInfo? Channel, MemberRole Role, ApiError? Error)> UncachedChannelAsync(long userId, long channelId, ServerAction action)
     {
         var row = await (
             from c in db.Channels
             join m in db.Members on c.ServerId equals m.ServerId
             where c.Id == channelId && m.UserId == userId
-            select new { Channel = c, m.Role }).AsNoTracking().FirstOrDefaultAsync();
+            select new { Channel = new ChannelInfo(c.Id, c.ServerId, c.Type), m.Role }).AsNoTracking().FirstOrDefaultAsync();
         if (row is null) return (null, default, ApiError.NotFound("Channel"));
         return Decide(row.Role, action, "Channel") is { } error ? (null, row.Role, error) : (row.Channel, row.Role, null);
     }
@@ -96,6 +109,7 @@ public sealed class ServerAccess(ConcordDbContext db)
 
     public static readonly ApiError OwnerCannotLeave = ApiError.Conflict("The owner cannot leave: transfer ownership or delete the server.");
 
+    // Both from the database, not the cache: these decide writes against other members (kick, ban, role change).
     private async Task<(MemberRole? Actor, MemberRole? Target)> RolesAsync(long actorId, long targetId, long serverId)
     {
         var roles = await db.Members

@@ -51,12 +51,9 @@ public sealed class ReadReplicaTests
             }
             Assert.Equal(["replicated"], await ContentsAsync(member, channelId));
 
-            // Membership is checked on the primary: removed there, the member is refused at once.
-            await using (var kick = primary.CreateCommand("DELETE FROM members WHERE user_id = $1"))
-            {
-                kick.Parameters.Add(new NpgsqlParameter { Value = long.Parse(member.Id) });
-                await kick.ExecuteNonQueryAsync();
-            }
+            // Membership is checked on the primary (through the read cache, which the kick invalidates), not on the
+            // paused replica, which still has the member: the member is refused at once.
+            await (await owner.DeleteAsync($"/api/servers/{serverId}/members/{member.Id}")).AssertStatusAsync(HttpStatusCode.NoContent);
             await (await member.GetAsync($"/api/channels/{channelId}/messages")).AssertProblemAsync(HttpStatusCode.NotFound);
         }
         finally

@@ -16,7 +16,7 @@ public sealed class FleetRestartTests(FleetFixture fleet, ITestOutputHelper outp
             {
                 ["CONCORD_URL"] = fleet.BalancerUrl,
                 ["FLEET_CONTROL_DIR"] = control.FullName,
-            });
+            }, TimeSpan.FromMinutes(6));
             await WhenFileAsync(Path.Combine(control.FullName, "ready"), scenario);
             await fleet.RollingRestartAsync();
             await File.WriteAllTextAsync(Path.Combine(control.FullName, "restarted"), "");
@@ -36,7 +36,7 @@ public sealed class FleetRestartTests(FleetFixture fleet, ITestOutputHelper outp
     /// <summary>Waits (bounded) for the scenario's marker file; fails at once if the scenario ended first.</summary>
     private static async Task WhenFileAsync(string path, Task scenario)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         while (!File.Exists(path))
         {
             if (scenario.IsCompleted) await scenario;

@@ -6,11 +6,11 @@ namespace Concord.Server.Tests.Realtime;
 public static class NodeScenarios
 {
     /// <summary>Runs one scenario file; fails with everything it printed, else returns it (for reports).</summary>
-    public static async Task<string> RunAsync(string file, IDictionary<string, string> env)
+    public static async Task<string> RunAsync(string file, IDictionary<string, string> env, TimeSpan? timeout = null)
     {
         await NodeProcess.EnsureInstalledAsync();
         var (code, output) = await NodeProcess.RunAsync("node", ["--test", "--test-force-exit", "--test-reporter=spec", Path.Combine("chat", file)],
-            env, TimeSpan.FromMinutes(3));
+            env, timeout ?? TimeSpan.FromMinutes(3));
         Assert.True(code == 0, $"node --test chat/{file} failed (exit {code}):\n{output}");
         return output;
     }

@@ -37,7 +37,7 @@ async function listener(user, channelId) {
 
 const connected = (socket) => (socket.connected ? Promise.resolve() : new Promise((r) => socket.once("connect", r)));
 
-test("a rolling restart of every node loses no acked message and every client reconnects and recovers", { timeout: 170_000 }, async () => {
+test("a rolling restart of every node loses no acked message and every client reconnects and recovers", { timeout: 340_000 }, async () => {
   assert.ok(CONTROL, "FLEET_CONTROL_DIR must be set");
   const alice = await newUser("alice");
   const bob = await newUser("bob");

@@ -1,3 +1,4 @@
+using Concord.Server.Infrastructure.Caching;
 using Concord.Server.Features.Users;
 using Concord.Server.Infrastructure.Auth;
 using Concord.Server.Infrastructure.Data;
@@ -86,7 +87,7 @@ public static class AuthEndpoints
     }
 
     private static async Task<IResult> UpdateProfile(ProfileRequest req, ClaimsPrincipal principal, ConcordDbContext db,
-        PasswordHasher hasher, ISessionStore sessions, SessionCookies cookies)
+        PasswordHasher hasher, ISessionStore sessions, SessionCookies cookies, ReadCache cache)
     {
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == principal.UserId());
         if (user is null) return new ApiError(ErrorCode.Unauthorized).ToResult();
@@ -115,6 +116,7 @@ public static class AuthEndpoints
         {
             return ApiError.Conflict("That username is taken.").ToResult();
         }
+        await cache.UserChangedAsync(user.Id);
         if (req.NewPassword is not null)
         {
             // Every session of the user ends; a browser caller gets a fresh one so it stays signed in.

@@ -1,3 +1,4 @@
+using Concord.Server.Infrastructure.Caching;
 using System.Security.Claims;
 using Concord.Server.Features.Servers;
 using Concord.Server.Infrastructure.Auth;
@@ -60,10 +61,10 @@ public static class ChannelEndpoints
     private static async Task<IResult> Update(long channelId, UpdateChannelRequest req, ClaimsPrincipal principal, ConcordDbContext db,
         ServerAccess access, IRealtimeEvents realtime)
     {
-        var (found, _, error) = await access.ChannelAsync(principal.UserId(), channelId, ServerAction.ManageChannels);
+        var (_, _, error) = await access.ChannelAsync(principal.UserId(), channelId, ServerAction.ManageChannels);
         if (error is not null) return error.ToResult();
-        var channel = found!;
-        db.Channels.Attach(channel);
+        var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == channelId);
+        if (channel is null) return ApiError.NotFound("Channel").ToResult();
         if (req.Name is not null) channel.Name = ChannelLimits.Normalize(req.Name, channel.Type);
         if (req.Position is { } position) channel.Position = position;
         try
@@ -80,7 +81,7 @@ public static class ChannelEndpoints
     }
 
     private static async Task<IResult> Delete(long channelId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access,
-        IRealtimeEvents realtime)
+        IRealtimeEvents realtime, ReadCache cache)
     {
         var (channel, _, error) = await access.ChannelAsync(principal.UserId(), channelId, ServerAction.ManageChannels);
         if (error is not null) return error.ToResult();
@@ -97,6 +98,7 @@ public static class ChannelEndpoints
                 return ApiError.NotFound("Channel").ToResult();
             await tx.CommitAsync();
         }
+        await cache.ChannelChangedAsync(channelId);
         await realtime.PublishAsync(Rooms.Server(serverId), ServerEvents.ChannelDeleted, new ChannelDeletedEvent(channelId, serverId));
         await realtime.CloseRoomAsync(Rooms.Channel(channelId));
         await realtime.CloseRoomAsync(Rooms.ChannelCall(channelId));

@@ -42,7 +42,7 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
             AuthorId = userId,
             Content = content!.Trim(),
             Nonce = nonce,
-            CreatedAt = StoredTime.Now(time),
+            CreatedAt = MessageRules.StoredInstant(time.GetUtcNow()),
         };
         // Built before the insert so the message and its outbox row go in one batch (see MessageService.SendAsync).
         var author = await db.Users.AsNoTracking().Where(u => u.Id == userId)

@@ -1,3 +1,4 @@
+using Concord.Server.Infrastructure.Caching;
 using System.Security.Claims;
 using Concord.Server.Features.Servers;
 using Concord.Server.Features.Users;
@@ -40,7 +41,7 @@ public static class BanEndpoints
 
     /// <summary>Idempotent: banning a banned user changes nothing and answers 204 again. The body {reason?} is optional.</summary>
     private static async Task<IResult> Ban(long serverId, long userId, BanRequest? req, ClaimsPrincipal principal, ConcordDbContext db,
-        ServerAccess access, IValidator<BanRequest> validator, TimeProvider time, IRealtimeEvents realtime)
+        ServerAccess access, IValidator<BanRequest> validator, TimeProvider time, IRealtimeEvents realtime, ReadCache cache)
     {
         if (req is not null && await validator.ValidateAsync(req) is { IsValid: false } invalid)
             return ApiError.Field("reason", invalid.Errors[0].ErrorMessage).ToResult();
@@ -66,7 +67,11 @@ public static class BanEndpoints
             if (targetRole is not null && removed == 0) return ApiError.Conflict("The member changed meanwhile; try again.").ToResult();
             await tx.CommitAsync();
         }
-        if (removed > 0) await realtime.MemberGoneAsync(db, serverId, userId, "banned");
+        if (removed > 0)
+        {
+            await cache.MembershipChangedAsync(serverId, userId);
+            await realtime.MemberGoneAsync(db, serverId, userId, "banned");
+        }
         return Results.NoContent();
     }
 

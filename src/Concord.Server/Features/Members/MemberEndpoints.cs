@@ -1,3 +1,4 @@
+using Concord.Server.Infrastructure.Caching;
 using System.Security.Claims;
 using Concord.Server.Features.Servers;
 using Concord.Server.Infrastructure.Auth;
@@ -42,7 +43,7 @@ public static class MemberEndpoints
     }
 
     private static async Task<IResult> ChangeRole(long serverId, long userId, ChangeRoleRequest req, ClaimsPrincipal principal,
-        ConcordDbContext db, ServerAccess access, IRealtimeEvents realtime)
+        ConcordDbContext db, ServerAccess access, IRealtimeEvents realtime, ReadCache cache)
     {
         var role = req.Role!.Value;
         if (await access.RoleChangeAsync(principal.UserId(), userId, serverId, role) is { } denied) return denied.ToResult();
@@ -50,6 +51,7 @@ public static class MemberEndpoints
         var changed = await db.Members.Where(m => m.ServerId == serverId && m.UserId == userId && m.Role != MemberRole.Owner)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Role, role));
         if (changed == 0) return ApiError.NotFound("Member").ToResult();
+        await cache.MembershipChangedAsync(serverId, userId);
         var member = await db.Members.Where(m => m.ServerId == serverId && m.UserId == userId).AsDtos().FirstAsync();
         await realtime.PublishAsync(Rooms.Server(serverId), ServerEvents.MemberUpdated, new MemberUpdatedEvent(serverId, member));
         return Results.Ok(member);
@@ -57,7 +59,7 @@ public static class MemberEndpoints
 
     /// <summary>Owner → another member. The two roles and ChatServer.OwnerId change in one transaction: never zero or two owners.</summary>
     private static async Task<IResult> Transfer(long serverId, TransferRequest req, ClaimsPrincipal principal, ConcordDbContext db,
-        ServerAccess access, IRealtimeEvents realtime)
+        ServerAccess access, IRealtimeEvents realtime, ReadCache cache)
     {
         var me = principal.UserId();
         var target = req.UserId!.Value;
@@ -77,6 +79,8 @@ public static class MemberEndpoints
             await db.Servers.Where(s => s.Id == serverId).ExecuteUpdateAsync(s => s.SetProperty(x => x.OwnerId, target));
             await tx.CommitAsync();
         }
+        await cache.MembershipChangedAsync(serverId, target);
+        await cache.MembershipChangedAsync(serverId, me);
         var server = await db.Servers.AsNoTracking().FirstAsync(s => s.Id == serverId);
         var dto = ServerDto.From(server);
         await realtime.PublishAsync(Rooms.Server(serverId), ServerEvents.ServerUpdated, new ServerUpdatedEvent(dto));
@@ -87,7 +91,7 @@ public static class MemberEndpoints
 
     /// <summary>Owner kicks anyone else; an admin kicks plain members only.</summary>
     private static async Task<IResult> Kick(long serverId, long userId, ClaimsPrincipal principal, ConcordDbContext db,
-        ServerAccess access, IRealtimeEvents realtime)
+        ServerAccess access, IRealtimeEvents realtime, ReadCache cache)
     {
         var (targetRole, denied) = await access.OnUserAsync(principal.UserId(), userId, serverId, ServerAction.KickMembers);
         if (denied is not null) return denied.ToResult();
@@ -95,6 +99,7 @@ public static class MemberEndpoints
         var removed = await db.Members.Where(m => m.ServerId == serverId && m.UserId == userId && m.Role == targetRole)
             .ExecuteDeleteAsync();
         if (removed == 0) return ApiError.Conflict("The member changed meanwhile; try again.").ToResult();
+        await cache.MembershipChangedAsync(serverId, userId);
         await realtime.MemberGoneAsync(db, serverId, userId, "kicked");
         return Results.NoContent();
     }

@@ -17,6 +17,12 @@ internal static class MessageRules
 
     public static readonly ApiError TooFast = new(ErrorCode.RateLimited, "You are sending messages too fast.");
 
+    /// <summary>
+    /// An instant as the database keeps it (whole microseconds, PostgreSQL's precision), so what a send answers equals
+    /// what a later read returns.
+    /// </summary>
+    public static DateTimeOffset StoredInstant(DateTimeOffset now) => new(now.Ticks - now.Ticks % 10, now.Offset);
+
     public static IRuleBuilderOptions<T, string?> MessageContent<T>(this IRuleBuilder<T, string?> rule) => rule
         .Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage("Must not be empty.")
         .Must(c => c is null || c.Trim().Length <= MessageLimits.ContentMax).WithMessage($"Must be at most {MessageLimits.ContentMax} characters.");

@@ -1,5 +1,6 @@
 using Concord.Server.Features.Channels;
 using Concord.Server.Features.Users;
+using Concord.Server.Infrastructure.Caching;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Ids;
@@ -17,7 +18,7 @@ namespace Concord.Server.Features.Messages;
 /// validate → permission → nonce replay → rate limit → insert (with its event, in the outbox) → publish (after the commit).
 /// </summary>
 public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataServiceExtensions.Reads)] ConcordDbContext reads, ServerAccess access, SnowflakeGenerator ids, MessageRateLimiter limiter,
-    IRealtimeEvents realtime, RealtimeOutbox outbox, IValidator<SendMessageRequest> sendValidator, TimeProvider time)
+    IRealtimeEvents realtime, RealtimeOutbox outbox, IValidator<SendMessageRequest> sendValidator, TimeProvider time, ReadCache cache, RecentNonces nonces)
 {
     private static readonly ApiError NotText = new(ErrorCode.BadRequest, "Voice channels have no messages.");
 
@@ -30,7 +31,8 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
         if (channel!.Type != ChannelType.Text) return SendResult<MessageDto>.Fail(NotText);
 
         // A retry of a send that already happened answers with the first message and spends no rate-limit permit.
-        var earlier = nonce is null ? null : await FindByNonceAsync(userId, channel, nonce, ct);
+        // The database is asked only for a nonce this node or Redis has seen lately: a first send costs no lookup.
+        var earlier = nonce is null || !await nonces.SeenAsync(userId, channelId, nonce, ct) ? null : await FindByNonceAsync(userId, channel, nonce, ct);
         if (earlier is not null && earlier.Id >= SnowflakeGenerator.MinIdAt(time.GetUtcNow() - MessageRules.NonceWindow))
             return new SendResult<MessageDto>(earlier, false, null, null);
 
@@ -41,6 +43,8 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
         if (earlier is not null)
             await db.Messages.Where(m => m.Id == earlier.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Nonce, (string?)null), ct);
 
+        var author = await cache.UserAsync(userId, token =>
+            db.Users.Where(u => u.Id == userId).Select(u => new UserSummary(u.Id, u.Username, u.DisplayName, u.AvatarUrl)).FirstOrDefaultAsync(token), ct);
         var message = new Message
         {
             Id = ids.Next(),
@@ -48,38 +52,58 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
             AuthorId = userId,
             Content = content!.Trim(),
             Nonce = nonce,
-            CreatedAt = StoredTime.Now(time),
+            CreatedAt = MessageRules.StoredInstant(time.GetUtcNow()),
         };
-        // The event is built before the insert, not read back after it, so that the message and its outbox row go to the
-        // database in one batch and one transaction: a node that dies after the commit leaves the event to another
-        // node's relay instead of losing it, and the send costs no extra round trip for it.
-        var author = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new UserSummary(u.Id, u.Username, u.DisplayName, u.AvatarUrl)).FirstAsync(ct);
-        var dto = new MessageDto(message.Id, channelId, channel.ServerId, author, message.Content, message.CreatedAt, null, nonce);
-        db.Messages.Add(message);
-        var created = outbox.Stage([Rooms.Channel(channelId)], MessageEvents.NewMessage, dto);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (nonce is not null && db.IsUniqueViolation(ex))
-        {
-            // A concurrent retry with the same nonce won the insert: answer with its message.
-            db.ChangeTracker.Clear();
-            var winner = await FindByNonceAsync(userId, channel, nonce, ct);
-            if (winner is null) throw;
-            return new SendResult<MessageDto>(winner, false, null, decision);
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-        await outbox.PublishAsync(created);
+        // Built from what is written and the cached author, before the insert: the message and its outbox row go to the
+        // database in one batch and one transaction (the send's one round trip), so a node that dies after the commit
+        // leaves the event to another node's relay instead of losing it.
+        var dto = new MessageDto(message.Id, channelId, channel.ServerId, author!, message.Content, message.CreatedAt, null, nonce);
+        PendingEvent? created = null;
+        var (stored, gone) = await InsertAsync(message, channel, () => created = outbox.Stage([Rooms.Channel(channelId)], MessageEvents.NewMessage, dto), ct);
+        if (gone is not null) return SendResult<MessageDto>.Fail(gone, decision);
+        if (stored is not null) return new SendResult<MessageDto>(stored, false, null, decision);
+        await outbox.PublishAsync(created!);
         realtime.EndTyping(userId, Rooms.Channel(channelId));
         return new SendResult<MessageDto>(dto, true, null, decision);
     }
 
-    private Task<MessageDto?> FindByNonceAsync(long userId, Channel channel, string nonce, CancellationToken ct) =>
+    /// <summary>
+    /// Inserts the message, with what <paramref name="stage"/> adds (its outbox row) in the same batch. Nulls once written; when its nonce is taken, the message holding it (a concurrent retry);
+    /// 404 when the channel was deleted after the cached check.
+    /// </summary>
+    private async Task<(MessageDto? Holder, ApiError? Gone)> InsertAsync(Message message, ChannelInfo channel, Action stage, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            db.Messages.Add(message);
+            stage(); // again on a retry: the failed attempt's rows were cleared
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return (null, null);
+            }
+            catch (DbUpdateException ex) when (message.Nonce is not null && db.IsUniqueViolation(ex) && attempt == 0)
+            {
+                // A concurrent retry won the insert, or an old message (its marker gone) still holds the nonce.
+                db.ChangeTracker.Clear();
+                var holder = await FindByNonceAsync(message.AuthorId, channel, message.Nonce, ct);
+                if (holder is null) throw;
+                if (holder.Id >= SnowflakeGenerator.MinIdAt(time.GetUtcNow() - MessageRules.NonceWindow)) return (holder, null);
+                // Expired: the old message gives the nonce up and the send goes ahead.
+                await db.Messages.Where(m => m.Id == holder.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Nonce, (string?)null), ct);
+            }
+            catch (DbUpdateException ex) when (db.IsForeignKeyViolation(ex))
+            {
+                return (null, ApiError.NotFound("Channel"));
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private Task<MessageDto?> FindByNonceAsync(long userId, ChannelInfo channel, string nonce, CancellationToken ct) =>
         db.Messages.AsNoTracking()
             .Where(m => m.ChannelId == channel.Id && m.AuthorId == userId && m.Nonce == nonce)
             .Select(MessageDto.Projection(channel.ServerId))

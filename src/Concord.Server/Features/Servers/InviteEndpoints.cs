@@ -1,3 +1,4 @@
+using Concord.Server.Infrastructure.Caching;
 using System.Security.Claims;
 using Concord.Server.Features.Members;
 using Concord.Server.Infrastructure.Auth;
@@ -45,7 +46,7 @@ public static class InviteEndpoints
     }
 
     private static async Task<IResult> Join(JoinServerRequest req, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access,
-        TimeProvider time, IRealtimeEvents realtime, IPresenceStore presence)
+        TimeProvider time, IRealtimeEvents realtime, IPresenceStore presence, ReadCache cache)
     {
         var me = principal.UserId();
         var code = req.InviteCode!;
@@ -80,6 +81,7 @@ public static class InviteEndpoints
             }
             await tx.CommitAsync();
         }
+        if (joined) await cache.MembershipChangedAsync(serverId, me);
 
         var server = ServerDto.From(await db.Servers.AsNoTracking().FirstAsync(s => s.Id == serverId));
         if (joined)

@@ -1,3 +1,4 @@
+using Concord.Server.Infrastructure.Caching;
 using System.Security.Claims;
 using Concord.Server.Features.Channels;
 using Concord.Server.Features.Members;
@@ -99,18 +100,21 @@ public static class ServerEndpoints
         return Results.Ok(dto);
     }
 
-    private static async Task<IResult> Delete(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access, IRealtimeEvents realtime)
+    private static async Task<IResult> Delete(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access, IRealtimeEvents realtime,
+        ReadCache cache)
     {
         if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.DeleteServer) is { } denied) return denied.ToResult();
-        List<long> channelIds;
+        List<long> channelIds, memberIds;
         await using (var tx = await db.Database.BeginTransactionAsync())
         {
             if (!await db.LockServerAsync(serverId)) return ApiError.NotFound("Server").ToResult();
             channelIds = await db.Channels.Where(c => c.ServerId == serverId).Select(c => c.Id).ToListAsync();
+            memberIds = await db.Members.Where(m => m.ServerId == serverId).Select(m => m.UserId).ToListAsync();
             // Channels (and their messages), invites, bans and memberships go with it: the foreign keys cascade.
             await db.Servers.Where(s => s.Id == serverId).ExecuteDeleteAsync();
             await tx.CommitAsync();
         }
+        await cache.ServerDeletedAsync(serverId, memberIds, channelIds);
         await realtime.PublishAsync(Rooms.Server(serverId), ServerEvents.ServerDeleted, new ServerDeletedEvent(serverId));
         foreach (var channelId in channelIds)
         {
@@ -121,13 +125,15 @@ public static class ServerEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> Leave(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access, IRealtimeEvents realtime)
+    private static async Task<IResult> Leave(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access, IRealtimeEvents realtime,
+        ReadCache cache)
     {
         var me = principal.UserId();
         if (await access.LeaveAsync(me, serverId) is { } denied) return denied.ToResult();
         // Conditional on the role: an ownership transfer that landed meanwhile keeps the new owner in.
         var left = await db.Members.Where(m => m.ServerId == serverId && m.UserId == me && m.Role != MemberRole.Owner).ExecuteDeleteAsync();
         if (left == 0) return ServerAccess.OwnerCannotLeave.ToResult();
+        await cache.MembershipChangedAsync(serverId, me);
         await realtime.MemberGoneAsync(db, serverId, me, "left");
         return Results.NoContent();
     }

@@ -37,12 +37,18 @@ public abstract class ConcordDbContext(DbContextOptions options) : DbContext(opt
 
     /// <summary>True when the exception is a unique-constraint violation on either provider.</summary>
     public abstract bool IsUniqueViolation(DbUpdateException exception);
+
+    /// <summary>The row refers to one that is gone (e.g. a message to a channel deleted meanwhile).</summary>
+    public abstract bool IsForeignKeyViolation(DbUpdateException exception);
 }
 
 public sealed class PostgresConcordDbContext(DbContextOptions<PostgresConcordDbContext> options) : ConcordDbContext(options)
 {
     public override bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation };
+
+    public override bool IsForeignKeyViolation(DbUpdateException exception) =>
+        exception.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.ForeignKeyViolation };
 }
 
 /// <summary>
@@ -52,6 +58,7 @@ public sealed class PostgresConcordDbContext(DbContextOptions<PostgresConcordDbC
 public sealed class PostgresReplicaConcordDbContext(DbContextOptions<PostgresReplicaConcordDbContext> options) : ConcordDbContext(options)
 {
     public override bool IsUniqueViolation(DbUpdateException exception) => false;
+    public override bool IsForeignKeyViolation(DbUpdateException exception) => false;
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) => throw ReadOnly();
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) => throw ReadOnly();
@@ -63,4 +70,8 @@ public sealed class SqliteConcordDbContext(DbContextOptions<SqliteConcordDbConte
     // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
     public override bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
+
+    // SQLITE_CONSTRAINT_FOREIGNKEY (787).
+    public override bool IsForeignKeyViolation(DbUpdateException exception) =>
+        exception.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 787 };
 }

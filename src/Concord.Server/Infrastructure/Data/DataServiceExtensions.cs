@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -21,21 +22,25 @@ public static class DataServiceExtensions
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
         if (options.ConnectTimeout <= TimeSpan.Zero) throw new InvalidOperationException("Database:ConnectTimeout must be positive.");
         builder.Services.AddSingleton(options);
+        // Every registered interceptor joins every context (the round-trip counter; tests add recorders).
+        builder.Services.AddSingleton<IInterceptor, RoundTripCounter>();
         var postgres = builder.Configuration.GetConnectionString("Postgres");
         if (UsesPostgres(builder.Configuration))
         {
             if (string.IsNullOrWhiteSpace(postgres))
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is empty.");
-            builder.Services.AddDbContextPool<PostgresConcordDbContext>(o => o
+            builder.Services.AddDbContextPool<PostgresConcordDbContext>((sp, o) => o
                 .UseNpgsql(options.WithConnectTimeout(postgres), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-                .UseSnakeCaseNamingConvention());
+                .UseSnakeCaseNamingConvention()
+                .AddInterceptors(sp.GetServices<IInterceptor>()));
             builder.Services.AddScoped<ConcordDbContext>(sp => sp.GetRequiredService<PostgresConcordDbContext>());
             var replica = builder.Configuration.GetConnectionString("PostgresReadReplica");
             if (!string.IsNullOrWhiteSpace(replica))
             {
-                builder.Services.AddDbContextPool<PostgresReplicaConcordDbContext>(o => o
+                builder.Services.AddDbContextPool<PostgresReplicaConcordDbContext>((sp, o) => o
                     .UseNpgsql(options.WithConnectTimeout(replica))
                     .UseSnakeCaseNamingConvention()
+                    .AddInterceptors(sp.GetServices<IInterceptor>())
                     .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
                 builder.Services.AddKeyedScoped<ConcordDbContext>(Reads, (sp, _) => sp.GetRequiredService<PostgresReplicaConcordDbContext>());
                 builder.Services.AddHealthChecks().AddDbContextCheck<PostgresReplicaConcordDbContext>("database-replica", tags: ["ready"]);
@@ -44,9 +49,10 @@ public static class DataServiceExtensions
         else
         {
             var sqlite = builder.Configuration.GetConnectionString("Sqlite") ?? "Data Source=concord.db";
-            builder.Services.AddDbContextPool<SqliteConcordDbContext>(o => o
+            builder.Services.AddDbContextPool<SqliteConcordDbContext>((sp, o) => o
                 .UseSqlite(sqlite, s => s.MigrationsHistoryTable("__ef_migrations_history"))
-                .UseSnakeCaseNamingConvention());
+                .UseSnakeCaseNamingConvention()
+                .AddInterceptors(sp.GetServices<IInterceptor>()));
             builder.Services.AddScoped<ConcordDbContext>(sp => sp.GetRequiredService<SqliteConcordDbContext>());
         }
 

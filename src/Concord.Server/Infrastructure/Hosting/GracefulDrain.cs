@@ -23,7 +23,7 @@ internal sealed partial class GracefulDrain(DrainState state, NodeOptions option
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         state.Begin();
-        LogDraining(logger, options.DrainDelay);
+        if (options.DrainDelay > TimeSpan.Zero) LogDraining(logger, options.DrainDelay);
         // A deliberate wait: the balancer polls readiness on its own schedule, and nothing here can hurry it.
         if (options.DrainDelay > TimeSpan.Zero) await Task.Delay(options.DrainDelay, cancellationToken);
         // Close the real-time connections now, not after Kestrel: it would wait for these long requests until its
