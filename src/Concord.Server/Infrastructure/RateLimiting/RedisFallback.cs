@@ -11,8 +11,11 @@ namespace Concord.Server.Infrastructure.RateLimiting;
 /// in process, rather than refusing every request: limits stay roughly right (each node allows the full limit) and
 /// the service stays up. The switch is logged once each way and counted in <c>concord_ratelimit_local_fallbacks</c>.
 /// </summary>
-public sealed partial class RateLimitFallback(IConnectionMultiplexer redis, ILogger<RateLimitFallback> logger)
+public sealed partial class RateLimitFallback(IConnectionMultiplexer redis, TimeProvider time, ILogger<RateLimitFallback> logger)
 {
+    /// <summary>After a failure, Redis is not tried again for this long: a hanging Redis costs one timeout, not one per request.</summary>
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
+    private long _retryAtTicks;
     private static readonly Counter<long> Fallbacks = ConcordMeter.Meter.CreateCounter<long>(
         "ratelimit.local_fallbacks", description: "Rate-limit decisions taken in process because Redis was unavailable");
 
@@ -23,7 +26,7 @@ public sealed partial class RateLimitFallback(IConnectionMultiplexer redis, ILog
     {
         get
         {
-            if (!redis.IsConnected) return false;
+            if (!redis.IsConnected || time.GetUtcNow().UtcTicks < Interlocked.Read(ref _retryAtTicks)) return false;
             if (Interlocked.Exchange(ref _degraded, 0) == 1) LogRestored(logger);
             return true;
         }
@@ -32,6 +35,7 @@ public sealed partial class RateLimitFallback(IConnectionMultiplexer redis, ILog
     public void Degraded(Exception? cause)
     {
         Fallbacks.Add(1);
+        if (cause is not null) Interlocked.Exchange(ref _retryAtTicks, (time.GetUtcNow() + RetryAfter).UtcTicks);
         if (Interlocked.Exchange(ref _degraded, 1) == 0) LogDegraded(logger, cause?.Message ?? "not connected");
     }
 
