@@ -9,6 +9,7 @@ using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Hosting;
 using Concord.Server.Infrastructure.Ids;
 using Concord.Server.Infrastructure.Observability;
+using Concord.Server.Infrastructure.OpenApi;
 using Concord.Server.Infrastructure.RateLimiting;
 using Concord.Server.Infrastructure.Redis;
 using Concord.Server.Infrastructure.Security;
@@ -16,7 +17,9 @@ using Concord.Server.Infrastructure.Validation;
 using Concord.Server.Permissions;
 using Concord.Server.Realtime;
 
-var builder = WebApplication.CreateBuilder(args);
+if (await HealthProbe.RunIfRequestedAsync(args) is { } probeExitCode) return probeExitCode;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = LoggingExtensions.ContentRoot(args) });
 
 // Concord:Roles picks what this process serves (api, gateway, worker; default all): docs/operations.md.
 var roles = builder.AddConcordRoles();
@@ -33,7 +36,9 @@ builder.AddConcordValidation();
 builder.AddConcordRateLimiting();
 builder.AddConcordMessaging();
 builder.AddConcordCalls();
-builder.Services.AddOpenApi();
+builder.AddConcordOpenApi();
+builder.AddConcordMetrics();
+builder.AddConcordTracing();
 builder.Services.AddScoped<ServerAccess>();
 builder.AddConcordRealtime();
 
@@ -41,23 +46,25 @@ var app = builder.Build();
 
 app.UseConcordForwardedHeaders();
 app.UseNodeName();
+app.UseRequestObservation();
 app.UseDrain();
 app.UseConcordErrors();
 app.UseSecurityHeaders();
 app.UseRequestLimits();
 app.UseRouting();
-app.UseRequestLogging();
-app.UseConcordMetrics();
+app.UseRequestCapture();
 app.UseCors(SecurityExtensions.CorsPolicy);
 app.UseAuthentication();
+app.UseRequestCapture();
 app.UseCsrfProtection();
 app.UseAuthorization();
 app.UseRateLimiter();
 
 app.MapConcordHealth();
+app.MapConcordMetrics();
 if (roles.HasFlag(NodeRoles.Api))
 {
-    app.MapOpenApi();
+    app.MapConcordOpenApi();
     app.MapAuthEndpoints();
     app.MapMessagingEndpoints();
     app.MapServerEndpoints();
@@ -67,6 +74,7 @@ if (roles.HasFlag(NodeRoles.Gateway)) app.MapConcordRealtime();
 
 await app.MigrateConcordDatabaseAsync();
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so the test host can reference it.</summary>
 public partial class Program;

@@ -6,7 +6,9 @@ namespace Concord.SocketIO;
 
 /// <summary>
 /// Arguments of an incoming event or acknowledgement as JSON, with binary attachments resolved
-/// on demand: a Buffer sent by the client is a placeholder element here, read with <see cref="GetBytes(int)"/>.
+/// on demand: a Buffer sent by the client is a placeholder element here; <see cref="IsBinary(int)"/> tells it
+/// from data and <see cref="GetBytes(int)"/> reads it. Passing a received element (or the whole list) back to
+/// <c>Emit</c>/<c>Ack</c> while the event's handlers run sends its binary parts as binary again.
 /// </summary>
 public sealed class SocketIOArgs : IReadOnlyList<JsonElement>
 {
@@ -45,16 +47,24 @@ public sealed class SocketIOArgs : IReadOnlyList<JsonElement>
     /// <summary>The binary attachments, in placeholder order.</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Attachments => _attachments;
 
-    /// <summary>The bytes of a binary argument (a placeholder, or a base64 string).</summary>
+    /// <summary>Whether the argument at <paramref name="index"/> is binary (a Buffer, ArrayBuffer or typed array the client sent), not JSON data.</summary>
+    public bool IsBinary(int index) => IsBinary(_items[index]);
+
+    /// <summary>Whether <paramref name="element"/> (at any depth of an argument) stands for one of this packet's binary attachments.</summary>
+    public bool IsBinary(JsonElement element) => Placeholders.TryGetIndex(element, out var num) && num >= 0 && num < _attachments.Count;
+
+    /// <summary>
+    /// The bytes of a binary argument. Throws <see cref="InvalidOperationException"/> when it is not binary (a string,
+    /// even one that looks like base64, is data: read it with <see cref="Get{T}"/>). The bytes are the packet's own
+    /// copy and stay valid after the handler.
+    /// </summary>
     public ReadOnlyMemory<byte> GetBytes(int index) => GetBytes(_items[index]);
 
-    /// <summary>The bytes a placeholder element (at any depth) stands for, or a base64 string's bytes.</summary>
-    public ReadOnlyMemory<byte> GetBytes(JsonElement element)
-    {
-        if (Placeholders.TryGetIndex(element, out var num) && num >= 0 && num < _attachments.Count) return _attachments[num];
-        if (element.ValueKind == JsonValueKind.String && element.TryGetBytesFromBase64(out var bytes)) return bytes;
-        throw new InvalidOperationException("The argument is not binary.");
-    }
+    /// <summary>The bytes a binary element (at any depth of an argument) stands for; throws <see cref="InvalidOperationException"/> for any other element.</summary>
+    public ReadOnlyMemory<byte> GetBytes(JsonElement element) =>
+        Placeholders.TryGetIndex(element, out var num) && num >= 0 && num < _attachments.Count
+            ? _attachments[num]
+            : throw new InvalidOperationException("The argument is not binary.");
 
     /// <summary>Deserializes the argument at <paramref name="index"/> with the server's JSON options.</summary>
     public T? Get<T>(int index) => _items[index].Deserialize<T>(_json);

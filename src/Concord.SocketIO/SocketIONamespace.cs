@@ -97,7 +97,7 @@ public sealed class SocketIONamespace
     internal async Task<SocketIOSocket?> ConnectAsync(SocketIOClient client, JsonElement? auth)
     {
         var (session, offset) = await RestoreSessionAsync(auth);
-        var socket = new SocketIOSocket(this, client, new SocketIOHandshake(client.Connection.Request, auth), session);
+        var socket = new SocketIOSocket(this, client, new SocketIOHandshake(client.Connection.Request, auth), session, AsksForRecovery(auth));
         if (session is null || !Server.Options.ConnectionStateRecovery!.SkipMiddlewares)
         {
             var refusal = await RunMiddlewareAsync(socket);
@@ -125,6 +125,22 @@ public sealed class SocketIONamespace
         return socket;
     }
 
+    /// <summary>
+    /// Whether this client takes broadcast offsets, the extra last argument recovery needs. The official JS client
+    /// (≥ 4.6) reads it, but other clients (python-socketio, Swift, Java, Dart, .NET) pass it to handlers as one more
+    /// argument, so it goes only to clients that show they handle it: the JS client sends <c>pid</c> in every CONNECT
+    /// once it has one, and an app asks for the first connection with <c>auth: { recover: true }</c>
+    /// (<see cref="ConnectionStateRecoveryOptions.OffsetsForEveryClient"/> restores the JS server's behaviour).
+    /// </summary>
+    private bool AsksForRecovery(JsonElement? auth)
+    {
+        if (Server.Options.ConnectionStateRecovery is not { } recovery) return false;
+        if (recovery.OffsetsForEveryClient) return true;
+        return auth is { ValueKind: JsonValueKind.Object } payload
+            && ((payload.TryGetProperty("pid", out var pid) && pid.ValueKind == JsonValueKind.String)
+                || (payload.TryGetProperty("recover", out var recover) && recover.ValueKind == JsonValueKind.True));
+    }
+
     /// <summary>The dropped session the client asks back with <c>pid</c> and <c>offset</c> in its CONNECT payload, if still recoverable.</summary>
     private async Task<(SessionSnapshot? Session, string? Offset)> RestoreSessionAsync(JsonElement? auth)
     {
@@ -133,9 +149,15 @@ public sealed class SocketIONamespace
             || !payload.TryGetProperty("pid", out var pid) || pid.ValueKind != JsonValueKind.String
             || !payload.TryGetProperty("offset", out var offset) || offset.ValueKind != JsonValueKind.String)
             return (null, null);
-        try { return (await Adapter.RestoreSessionAsync(pid.GetString()!, offset.GetString()!), offset.GetString()); }
+        try
+        {
+            var session = await Adapter.RestoreSessionAsync(pid.GetString()!, offset.GetString()!);
+            SocketIOTelemetry.RecoveryAttempted(session is null ? "missed" : "recovered");
+            return (session, offset.GetString());
+        }
         catch (Exception ex)
         {
+            SocketIOTelemetry.RecoveryAttempted("failed");
             // As in the JS server, a failed restore is a fresh connection, not a refusal.
             Server.Logger.LogError(ex, "Could not restore a session in namespace {Namespace}", Name);
             return (null, null);

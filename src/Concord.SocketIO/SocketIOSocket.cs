@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text.Json;
@@ -36,13 +37,13 @@ public sealed partial class SocketIOSocket
     private int _connected;
     private RecoveryGate? _gate;
 
-    internal SocketIOSocket(SocketIONamespace nsp, SocketIOClient client, SocketIOHandshake handshake, SessionSnapshot? session = null)
+    internal SocketIOSocket(SocketIONamespace nsp, SocketIOClient client, SocketIOHandshake handshake, SessionSnapshot? session = null, bool recoverable = false)
     {
         Namespace = nsp;
         _client = client;
         Handshake = handshake;
         Id = session?.Sid ?? EngineIO.EngineIOServer.NewId();
-        Pid = session?.Pid ?? (nsp.Server.Options.ConnectionStateRecovery is null ? null : EngineIO.EngineIOServer.NewId());
+        Pid = session?.Pid ?? (recoverable ? EngineIO.EngineIOServer.NewId() : null);
         Data = session?.Data;
         Recovered = session is not null;
     }
@@ -65,7 +66,11 @@ public sealed partial class SocketIOSocket
     /// </summary>
     public bool Recovered { get; }
 
-    /// <summary>The private session id the client presents to recover; null when recovery is off.</summary>
+    /// <summary>
+    /// The private session id the client presents to recover; null when recovery is off or the client did not ask
+    /// for it. A socket with a pid gets each broadcast's offset as an extra last argument; one without gets exactly the
+    /// arguments emitted.
+    /// </summary>
     internal string? Pid { get; }
 
     /// <summary>Whether the socket is still connected.</summary>
@@ -185,9 +190,13 @@ public sealed partial class SocketIOSocket
 
     internal bool Send(EncodedPacket packet) => _client.Send(packet);
 
-    /// <summary>Queues a broadcast; <paramref name="offset"/> lets a socket being recovered hold or drop it.</summary>
-    internal void SendBroadcast(EncodedPacket packet, string? offset)
+    /// <summary>
+    /// Queues a broadcast: <paramref name="stamped"/> (carrying <paramref name="offset"/>) if this client takes offsets,
+    /// else <paramref name="plain"/>; the offset lets a socket being recovered hold or drop it.
+    /// </summary>
+    internal void SendBroadcast(EncodedPacket plain, EncodedPacket? stamped, string? offset)
     {
+        var packet = Pid is not null && stamped is not null ? stamped : plain;
         var gate = _gate;
         if (gate is null || offset is null || gate.Admit(packet, offset)) Send(packet);
     }
@@ -266,19 +275,29 @@ public sealed partial class SocketIOSocket
     /// <summary>Runs a handler; null once it has finished, else a task that completes (never faults) when it does.</summary>
     private Task? Invoke(in EventHandlerEntry handler, SocketIOEvent e)
     {
+        var parent = Activity.Current;
+        var activity = SocketIOTelemetry.StartEvent(Namespace.Name, e.Name, e.WantsAck);
         Task task;
         try { task = handler.Invoke(e); }
         catch (Exception ex)
         {
             LogHandlerFailed(Namespace.Server.Logger, ex, e.Name, Id);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            activity?.Dispose();
             return null;
+        }
+        finally
+        {
+            // The span lives until the handler's task ends; the receive loop goes on outside it.
+            if (activity is not null) Activity.Current = parent;
         }
         if (task.IsCompleted)
         {
-            if (!task.IsCompletedSuccessfully) _ = ObserveAsync(task, e.Name);
+            if (!task.IsCompletedSuccessfully) _ = ObserveAsync(task, e.Name, activity);
+            else activity?.Dispose();
             return null;
         }
-        return ObserveAsync(task, e.Name);
+        return ObserveAsync(task, e.Name, activity);
     }
 
     private static async Task ReleaseAfterAsync(Task running, IncomingPacket packet)
@@ -287,17 +306,23 @@ public sealed partial class SocketIOSocket
         finally { packet.Release(); }
     }
 
-    private async Task ObserveAsync(Task task, string eventName)
+    private async Task ObserveAsync(Task task, string eventName, Activity? activity = null)
     {
         try { await task; }
-        catch (Exception ex) { LogHandlerFailed(Namespace.Server.Logger, ex, eventName, Id); }
+        catch (Exception ex)
+        {
+            if (activity is not null) Activity.Current = activity; // the error line carries the event's trace id
+            LogHandlerFailed(Namespace.Server.Logger, ex, eventName, Id);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+        }
+        finally { activity?.Dispose(); }
     }
 
     internal void OnClose(string reason)
     {
         if (Interlocked.Exchange(ref _connected, 0) == 0) return;
         Notify(_onDisconnecting, reason);
-        if (Pid is not null && RecoverableReasons.Contains(reason)) Persist();
+        if (Pid is not null) Persist(RecoverableReasons.Contains(reason));
         Namespace.Adapter.DelAll(Id);
         Namespace.Remove(this);
         _client.Remove(this);
@@ -306,10 +331,16 @@ public sealed partial class SocketIOSocket
         Notify(_onDisconnect, reason);
     }
 
-    private void Persist()
+    /// <summary>What connection-state recovery keeps of this socket (rooms as they are now).</summary>
+    internal SessionSnapshot Snapshot() => new(Id, Pid!, [.. Rooms], Data) { RecordOwner = RecordOwner };
+
+    /// <summary>Set by an adapter that keeps this socket's session record current: the owner token its writes carry.</summary>
+    internal string? RecordOwner;
+
+    private void Persist(bool recoverable)
     {
         Task task;
-        try { task = Namespace.Adapter.PersistSessionAsync(new SessionSnapshot(Id, Pid!, [.. Rooms], Data)); }
+        try { task = recoverable ? Namespace.Adapter.PersistSessionAsync(Snapshot()) : Namespace.Adapter.DiscardSessionAsync(Snapshot()); }
         catch (Exception ex)
         {
             LogHandlerFailed(Namespace.Server.Logger, ex, "persist session", Id);

@@ -1,6 +1,7 @@
 // Connection-state recovery with the official client. The dropping client reconnects to
 // SOCKETIO_URL_B when set (another node on the same Redis), else to the same server.
-// Events carry their offset as the last argument, so assertions look at the first one.
+// A client asks for recovery with `recover: true` in its auth (offsets then come as the last argument of each
+// broadcast, so assertions look at the first one); a client that does not ask gets exactly the emitted arguments.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { connectAt, MODES, once, uniqueName, URL, URL_B, waitFor } from "./helpers.mjs";
@@ -45,7 +46,7 @@ async function drop(socket, name) {
 for (const [mode, options] of Object.entries({ websocket: MODES.websocket, polling: MODES.polling })) {
   test(`${mode}: a dropped client gets its id, rooms, data and the missed room events once, in order`, async () => {
     const [room, name] = [uniqueName("room"), uniqueName("dropper")];
-    const socket = await connectAt(URL, "/", { ...options, auth: { name } });
+    const socket = await connectAt(URL, "/", { ...options, auth: { name, recover: true } });
     try {
       assert.equal(socket.recovered, false);
       await ack(socket, "join", room);
@@ -85,7 +86,7 @@ for (const [mode, options] of Object.entries({ websocket: MODES.websocket, polli
 
 test("a client that disconnected on purpose is not recovered", async () => {
   const [room, name] = [uniqueName("room"), uniqueName("leaver")];
-  const socket = await connectAt(URL, "/", { ...MODES.websocket, auth: { name } });
+  const socket = await connectAt(URL, "/", { ...MODES.websocket, auth: { name, recover: true } });
   try {
     await ack(socket, "join", room);
     const first = once(socket, "room-message");
@@ -107,6 +108,19 @@ test("a client that disconnected on purpose is not recovered", async () => {
     assert.equal(now.recovered, false);
     assert.deepEqual(now.rooms, [socket.id]);
     assert.deepEqual(got, []);
+  } finally {
+    socket.close();
+  }
+});
+
+test("a client that does not ask for recovery gets exactly the emitted arguments", async () => {
+  const room = uniqueName("room");
+  const socket = await connectAt(URL, "/", { ...MODES.websocket, auth: { name: uniqueName("plain") } });
+  try {
+    await ack(socket, "join", room);
+    const got = once(socket, "room-message");
+    await ack(sender, "to-room", room, "only this");
+    assert.deepEqual(await got, ["only this"]);
   } finally {
     socket.close();
   }

@@ -1,5 +1,7 @@
 using System.Runtime;
 using Concord.SocketIO;
+using Concord.SocketIO.Adapters.Redis;
+using StackExchange.Redis;
 
 // The benchmark host: the same two events as tools/socketio-reference/server.js, nothing else.
 //   join  (room, ack)        → joins the room, acks true
@@ -11,7 +13,17 @@ builder.Logging.SetMinimumLevel(LogLevel.Warning);
 // lives as long as its connection, so that Activity is ~0.7 KB per idle connection (measured). This host
 // has no tracing, so the category is off; a deployment that traces requests pays for it on purpose.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
-builder.Services.AddSocketIO();
+// SOCKETIO_REDIS (and SOCKETIO_PREFIX): several nodes on one Redis; SOCKETIO_RECOVERY=1: connection-state
+// recovery. The crash-recovery test (tests/Concord.SocketIO.Tests/Redis/CrashRecoveryTests.cs) runs nodes so.
+builder.Services.AddSocketIO(o =>
+{
+    if (Environment.GetEnvironmentVariable("SOCKETIO_REDIS") is { Length: > 0 } redis)
+    {
+        var prefix = Environment.GetEnvironmentVariable("SOCKETIO_PREFIX") is { Length: > 0 } p ? p : "socket.io";
+        o.AdapterFactory = RedisAdapter.Factory(ConnectionMultiplexer.Connect(redis), new RedisAdapterOptions { ChannelPrefix = prefix });
+    }
+    if (Environment.GetEnvironmentVariable("SOCKETIO_RECOVERY") == "1") o.ConnectionStateRecovery = new();
+});
 
 var app = builder.Build();
 var io = app.Services.GetRequiredService<SocketIOServer>();

@@ -27,5 +27,12 @@ public sealed class RealtimeOptions
     /// payloads are a 2,000-character message and WebRTC session descriptions, a few KB each; the JS default of 1 MB
     /// would let each socket make the server buffer 16 times more than any real event needs.
     /// </summary>
-    public int MaxHttpBufferSize { get; set; } = 64 * 1024;
+    public int MaxPayload { get; set; } = 64 * 1024;
+
+    /// <summary>The former name of <see cref="MaxPayload"/> (the JS server's); <c>Realtime:MaxHttpBufferSize</c> still works.</summary>
+    public int MaxHttpBufferSize
+    {
+        get => MaxPayload;
+        set => MaxPayload = value;
+    }
 }

@@ -26,7 +26,7 @@ public static class RealtimeServiceExtensions
         {
             o.PingInterval = options.PingInterval;
             o.PingTimeout = options.PingTimeout;
-            o.MaxHttpBufferSize = options.MaxHttpBufferSize;
+            o.MaxPayload = options.MaxPayload;
             foreach (var origin in cors.AllowedOrigins) o.CorsOrigins.Add(origin);
             // Payloads on the socket look exactly like the REST API's: camelCase, ids as strings.
             o.JsonSerializerOptions = IdServiceExtensions.ConfigureJson(new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));

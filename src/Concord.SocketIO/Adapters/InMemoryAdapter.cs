@@ -152,8 +152,9 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     /// <inheritdoc />
     public override Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
+        SocketIOTelemetry.Broadcast();
         if (_recovery is null) BroadcastLocal(packet, options);
-        else _recovery.Broadcast(packet, options, (encoded, offset) => BroadcastLocal(encoded, options, offset));
+        else _recovery.Broadcast(packet, options, (plain, stamped, offset) => BroadcastLocal(plain, stamped, options, offset));
         return Task.CompletedTask;
     }
 
@@ -161,6 +162,7 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     protected void BroadcastLocal(BroadcastPacket packet, BroadcastOptions options)
     {
         var targets = RentTargets(options, out var count);
+        SocketIOTelemetry.Delivered(count);
         if (count == 0) return;
         try
         {
@@ -172,19 +174,22 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     }
 
     /// <summary>Delivers bytes encoded elsewhere (e.g. received from another node) to this node's targeted sockets.</summary>
-    protected void BroadcastLocal(Protocol.EncodedPacket encoded, BroadcastOptions options) => BroadcastLocal(encoded, options, null);
+    protected void BroadcastLocal(Protocol.EncodedPacket encoded, BroadcastOptions options) => BroadcastLocal(encoded, null, options, null);
 
     /// <summary>
-    /// Delivers bytes encoded elsewhere to this node's targeted sockets; <paramref name="offset"/> is the
-    /// connection-state recovery offset they carry, which a socket being recovered uses to drop duplicates.
+    /// Delivers bytes encoded elsewhere to this node's targeted sockets. With connection-state recovery,
+    /// <paramref name="stamped"/> is the same packet carrying <paramref name="offset"/> as its last argument: it goes
+    /// to the sockets whose clients asked for offsets (and a socket being recovered uses the offset to drop
+    /// duplicates); the others get <paramref name="plain"/>, exactly the arguments emitted.
     /// </summary>
-    protected void BroadcastLocal(Protocol.EncodedPacket encoded, BroadcastOptions options, string? offset)
+    protected void BroadcastLocal(Protocol.EncodedPacket plain, Protocol.EncodedPacket? stamped, BroadcastOptions options, string? offset)
     {
         var targets = RentTargets(options, out var count);
+        SocketIOTelemetry.Delivered(count);
         try
         {
             for (var i = 0; i < count; i++)
-                if (Namespace.TryGetSocket(targets[i], out var socket)) socket.SendBroadcast(encoded, offset);
+                if (Namespace.TryGetSocket(targets[i], out var socket)) socket.SendBroadcast(plain, stamped, offset);
         }
         finally { ReturnTargets(targets, count); }
     }

@@ -22,7 +22,7 @@ internal sealed class InMemoryRecovery(ConnectionStateRecoveryOptions options)
     /// Stamps the packet with the next offset, logs it and delivers it, all under one lock, so a
     /// socket being restored sees each packet either in the log or live, never both, never neither.
     /// </summary>
-    public void Broadcast(BroadcastPacket packet, BroadcastOptions broadcast, Action<Protocol.EncodedPacket, string> deliver)
+    public void Broadcast(BroadcastPacket packet, BroadcastOptions broadcast, Action<Protocol.EncodedPacket, Protocol.EncodedPacket, string> deliver)
     {
         var now = Stopwatch.GetTimestamp();
         lock (_lock)
@@ -30,10 +30,12 @@ internal sealed class InMemoryRecovery(ConnectionStateRecoveryOptions options)
             Prune(now);
             var id = ++_lastId;
             var offset = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var encoded = packet.Encode(offset);
-            _log.Enqueue(new Entry(id, offset, broadcast, encoded, now));
+            // Encoded once; the offset is appended to a copy of the bytes for the clients that asked for it.
+            var plain = packet.Encode();
+            var stamped = Offsets.Stamp(plain.Text, plain.Attachments, offset);
+            _log.Enqueue(new Entry(id, offset, broadcast, stamped, now));
             if (_log.Count > options.MaxRetainedPackets) _log.Dequeue();
-            deliver(encoded, offset);
+            deliver(plain, stamped, offset);
         }
     }
 

@@ -7,7 +7,11 @@ namespace Concord.SocketIO.Adapters;
 /// <param name="Pid">The private session id the client presents when reconnecting.</param>
 /// <param name="Rooms">The rooms to rejoin (the socket's own id included).</param>
 /// <param name="Data">The socket's <c>Data</c> (as it came back from storage when it crossed Redis).</param>
-public sealed record SessionSnapshot(string Sid, string Pid, IReadOnlyCollection<string> Rooms, object? Data);
+public sealed record SessionSnapshot(string Sid, string Pid, IReadOnlyCollection<string> Rooms, object? Data)
+{
+    /// <summary>Which socket instance wrote the session's live record (Redis adapter), so an older one never overwrites it.</summary>
+    internal string? RecordOwner { get; init; }
+}
 
 /// <summary>A broadcast packet a recovering socket missed, stamped with its offset.</summary>
 /// <param name="Offset">The packet's offset (also its last argument on the wire).</param>

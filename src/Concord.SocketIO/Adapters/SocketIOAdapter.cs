@@ -46,6 +46,13 @@ public abstract class SocketIOAdapter(SocketIONamespace nsp)
     public virtual Task PersistSessionAsync(SessionSnapshot session) => Task.CompletedTask;
 
     /// <summary>
+    /// Connection-state recovery hook: called when a socket that could have been recovered leaves on purpose
+    /// (a client or server namespace disconnect). An adapter that keeps sessions current while sockets are
+    /// connected (so they survive a crash of their node) removes the session here.
+    /// </summary>
+    public virtual Task DiscardSessionAsync(SessionSnapshot session) => Task.CompletedTask;
+
+    /// <summary>
     /// Connection-state recovery hook: takes (once) the session of private id <paramref name="pid"/>,
     /// or returns null when it is unknown, expired, or <paramref name="offset"/> is no longer retained.
     /// </summary>

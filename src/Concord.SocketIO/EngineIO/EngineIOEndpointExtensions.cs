@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Concord.SocketIO.EngineIO;
 
@@ -12,7 +13,9 @@ public static class EngineIOEndpointExtensions
 
     /// <summary>
     /// Serves Engine.IO v4 at <paramref name="path"/>; <paramref name="onConnection"/> receives each
-    /// new session (set its message and close handlers there).
+    /// new session (set its message and close handlers there). The options start from the Engine.IO settings
+    /// configured for <c>AddSocketIO</c> (heartbeat, <see cref="EngineIOOptions.MaxPayload"/>, transports, CORS…),
+    /// or the defaults when it was not called; <paramref name="configure"/> overrides them for this endpoint.
     /// </summary>
     public static IEndpointConventionBuilder MapEngineIO(
         this IEndpointRouteBuilder endpoints,
@@ -21,6 +24,8 @@ public static class EngineIOEndpointExtensions
         Action<EngineIOOptions>? configure = null)
     {
         var options = new EngineIOOptions();
+        // IOptions<T> resolves only once AddOptions ran (AddSocketIO does); its value then carries the app's configuration.
+        endpoints.ServiceProvider.GetService<IOptions<SocketIOOptions>>()?.Value.CopyTo(options);
         configure?.Invoke(options);
         var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<EngineIOServer>();
         var server = new EngineIOServer(options, onConnection, logger);

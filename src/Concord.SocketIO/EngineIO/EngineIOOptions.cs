@@ -14,8 +14,18 @@ public class EngineIOOptions
     /// <summary>How long a WebSocket upgrade may take before the probe transport is dropped. Default 10 s.</summary>
     public TimeSpan UpgradeTimeout { get; set; } = TimeSpan.FromMilliseconds(10_000);
 
-    /// <summary>Largest accepted message (WebSocket) or request body (polling), in bytes. Default 1e6.</summary>
-    public int MaxHttpBufferSize { get; set; } = 1_000_000;
+    /// <summary>
+    /// Largest accepted message (WebSocket) or request body (polling), in bytes, advertised to clients as
+    /// <c>maxPayload</c> in the handshake. Default 1e6.
+    /// </summary>
+    public int MaxPayload { get; set; } = 1_000_000;
+
+    /// <summary>The JS server's name for <see cref="MaxPayload"/> (the same setting: setting either sets both).</summary>
+    public int MaxHttpBufferSize
+    {
+        get => MaxPayload;
+        set => MaxPayload = value;
+    }
 
     /// <summary>Whether clients may use HTTP long-polling. Default true.</summary>
     public bool AllowPolling { get; set; } = true;
@@ -41,12 +51,27 @@ public class EngineIOOptions
     /// </summary>
     public int OutboundQueueCapacity { get; set; } = 1024;
 
+    /// <summary>Copies every Engine.IO setting to <paramref name="target"/> (what <c>MapEngineIO</c> inherits from <c>AddSocketIO</c>).</summary>
+    internal void CopyTo(EngineIOOptions target)
+    {
+        target.PingInterval = PingInterval;
+        target.PingTimeout = PingTimeout;
+        target.UpgradeTimeout = UpgradeTimeout;
+        target.MaxPayload = MaxPayload;
+        target.AllowPolling = AllowPolling;
+        target.AllowWebSocket = AllowWebSocket;
+        target.AllowUpgrades = AllowUpgrades;
+        foreach (var origin in CorsOrigins) target.CorsOrigins.Add(origin);
+        target.AllowRequest = AllowRequest;
+        target.OutboundQueueCapacity = OutboundQueueCapacity;
+    }
+
     internal IEnumerable<string> Validate()
     {
         if (PingInterval <= TimeSpan.Zero) yield return "PingInterval must be positive.";
         if (PingTimeout <= TimeSpan.Zero) yield return "PingTimeout must be positive.";
         if (UpgradeTimeout <= TimeSpan.Zero) yield return "UpgradeTimeout must be positive.";
-        if (MaxHttpBufferSize < 16) yield return "MaxHttpBufferSize must be at least 16 bytes.";
+        if (MaxPayload < 16) yield return "MaxPayload must be at least 16 bytes.";
         if (OutboundQueueCapacity < 1) yield return "OutboundQueueCapacity must be at least 1.";
         if (!AllowPolling && !AllowWebSocket) yield return "At least one transport must be allowed.";
     }

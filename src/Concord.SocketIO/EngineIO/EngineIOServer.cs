@@ -14,9 +14,10 @@ public sealed class EngineIOServer
 {
     private readonly ConcurrentDictionary<string, EngineIOSocket> _sockets = new(StringComparer.Ordinal);
     private readonly Action<EngineIOSocket> _onConnection;
-    private readonly Lock _heartbeatLock = new();
-    private readonly TimeSpan _heartbeatTick;
-    private Timer? _heartbeat;
+    // Sessions a client closed over polling while no poll was waiting: the poll it may have sent just before
+    // the close (read later by Kestrel on its other connection) still gets the noop the reference answers with.
+    private readonly ConcurrentDictionary<string, long> _closedByClient = new(StringComparer.Ordinal);
+    private readonly HeartbeatScheduler _heartbeats;
 
     /// <summary>Creates a server that calls <paramref name="onConnection"/> for every new session, before any message arrives.</summary>
     public EngineIOServer(EngineIOOptions options, Action<EngineIOSocket> onConnection, ILogger logger)
@@ -25,10 +26,7 @@ public sealed class EngineIOServer
         Options = options;
         Logger = logger;
         _onConnection = onConnection;
-        // One timer for every session's pings, timeouts and closing deadlines, ticking at a tenth of
-        // the shorter of the two intervals (10 ms to 1 s): a ping may leave up to one tick late.
-        var shorter = options.PingInterval < options.PingTimeout ? options.PingInterval : options.PingTimeout;
-        _heartbeatTick = TimeSpan.FromMilliseconds(Math.Clamp(shorter.TotalMilliseconds / 10, 10, 1000));
+        _heartbeats = new HeartbeatScheduler(logger);
     }
 
     /// <summary>The options in force.</summary>
@@ -41,6 +39,8 @@ public sealed class EngineIOServer
     public int ClientsCount => _sockets.Count;
 
     internal ILogger Logger { get; }
+
+    internal bool TryGetSession(string sid, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out EngineIOSocket socket) => _sockets.TryGetValue(sid, out socket);
 
     /// <summary>Closes every session, flushing what is queued (reason "forced close").</summary>
     public void CloseAll()
@@ -84,15 +84,24 @@ public sealed class EngineIOServer
 
     private async Task HandleExistingAsync(HttpContext context, string sid, string transport, bool isWebSocket)
     {
-        if (!_sockets.TryGetValue(sid, out var socket))
+        if (_sockets.TryGetValue(sid, out var socket))
         {
-            await EngineIOErrors.WriteAsync(context, EngineIOErrors.UnknownSid);
+            socket.RunOverdueDeadline();
+            if (socket.IsClosed) socket = null;
+        }
+        if (socket is null)
+        {
+            if (!isWebSocket && transport == "polling" && HttpMethods.IsGet(context.Request.Method) && TakeClosedByClient(sid))
+                await PollingTransport.WriteNoopAsync(context);
+            else await EngineIOErrors.WriteAsync(context, EngineIOErrors.UnknownSid);
             return;
         }
         if (isWebSocket)
         {
-            var canUpgrade = transport == "websocket" && Options.AllowUpgrades && socket.Transport == "polling" && !socket.Upgrading;
-            if (!canUpgrade) await EngineIOErrors.WriteAsync(context, EngineIOErrors.BadRequest);
+            if (transport != "websocket" || !Options.AllowUpgrades) await EngineIOErrors.WriteAsync(context, EngineIOErrors.BadRequest);
+            // As the reference server: a second WebSocket for a session already upgraded (or upgrading) is
+            // accepted, then closed, so clients see a close rather than a failed handshake.
+            else if (socket.Transport != "polling" || socket.Upgrading) await WebSocketTransport.AcceptAndCloseAsync(context);
             else await WebSocketTransport.UpgradeAsync(socket, context);
             return;
         }
@@ -117,42 +126,25 @@ public sealed class EngineIOServer
     {
         var socket = new EngineIOSocket(this, NewId(), transport, EngineIORequest.From(context, query));
         _sockets[socket.Id] = socket;
-        StartHeartbeat();
+        socket.StartHeartbeat();
         return socket;
     }
 
-    /// <summary>Runs the heartbeat scan while there are sessions; the timer stops when the last one goes.</summary>
-    private void StartHeartbeat()
-    {
-        // Always under the lock (uncontended, once per session): the scan's "no sessions left, stop"
-        // decision and this "session added, timer running?" check must not interleave.
-        lock (_heartbeatLock)
-        {
-            // Not periodic: each scan re-arms it, so scans never overlap.
-            _heartbeat ??= new Timer(static s => ((EngineIOServer)s!).ScanHeartbeats(), this, _heartbeatTick, Timeout.InfiniteTimeSpan);
-        }
-    }
+    /// <summary>Runs <see cref="EngineIOSocket.OnDeadline"/> for <paramref name="socket"/> at <paramref name="deadline"/> (Environment.TickCount64 ms).</summary>
+    internal void ScheduleHeartbeat(EngineIOSocket socket, long deadline) => _heartbeats.Schedule(socket, deadline);
 
-    private void ScanHeartbeats()
+    /// <summary>Remembers, for one poll and at most a ping timeout, that the client closed this polling session.</summary>
+    internal void RememberClosedByClient(string sid)
     {
         var now = Environment.TickCount64;
-        foreach (var (_, socket) in _sockets)
-        {
-            try { socket.CheckHeartbeat(now); }
-            catch (Exception ex) { Logger.LogError(ex, "Heartbeat failed for {Sid}", socket.Id); }
-        }
-        lock (_heartbeatLock)
-        {
-            if (_sockets.IsEmpty)
-            {
-                // Open() takes this lock after adding its session: either it sees null and starts a
-                // new timer, or its session was in the dictionary before this check.
-                _heartbeat!.Dispose();
-                _heartbeat = null;
-            }
-            else _heartbeat!.Change(_heartbeatTick, Timeout.InfiniteTimeSpan);
-        }
+        foreach (var (old, until) in _closedByClient)
+            if (until <= now) _closedByClient.TryRemove(new KeyValuePair<string, long>(old, until));
+        _closedByClient[sid] = now + (long)Options.PingTimeout.TotalMilliseconds;
     }
+
+    /// <summary>True (once) when the client closed this session and its last poll is still owed a noop.</summary>
+    internal bool TakeClosedByClient(string sid) =>
+        _closedByClient.TryRemove(sid, out var until) && until > Environment.TickCount64;
 
     internal void NotifyConnection(EngineIOSocket socket)
     {
@@ -168,7 +160,7 @@ public sealed class EngineIOServer
     {
         var upgrades = canUpgrade && Options.AllowUpgrades && Options.AllowWebSocket ? "[\"websocket\"]" : "[]";
         var json = $"0{{\"sid\":\"{sid}\",\"upgrades\":{upgrades},\"pingInterval\":{(long)Options.PingInterval.TotalMilliseconds}," +
-                   $"\"pingTimeout\":{(long)Options.PingTimeout.TotalMilliseconds},\"maxPayload\":{Options.MaxHttpBufferSize}}}";
+                   $"\"pingTimeout\":{(long)Options.PingTimeout.TotalMilliseconds},\"maxPayload\":{Options.MaxPayload}}}";
         return Encoding.UTF8.GetBytes(json);
     }
 

@@ -17,15 +17,16 @@ public sealed class EngineIOSocket
     private readonly OutboundQueue _outbound;
     // Made on first use of ClosedToken (a polling session upgrading): a WebSocket session never needs it.
     private CancellationTokenSource? _closed;
-    // Heartbeat deadline (Environment.TickCount64, ms): the server's shared heartbeat scan calls
-    // OnHeartbeat once it passes, instead of a Timer per session (one Timer is ~150 bytes and a
-    // timer-queue entry; 10,000 idle sessions would hold 10,000 of them).
+    // Heartbeat deadline (Environment.TickCount64, ms): the server's HeartbeatScheduler calls OnDeadline
+    // at it, instead of a Timer per session (one Timer is ~150 bytes and a timer-queue entry).
     private long _deadline;
     // 1 from a ping until its pong. Interlocked rather than a lock per session: a stale pong racing the
     // heartbeat at worst moves the next ping earlier, never past its deadline.
     private int _awaitingPong;
     private int _state;
     private int _pollBusy, _postBusy;
+    // Set when the client's close packet ended the session: a waiting poll is then answered with a noop.
+    private bool _closedByClient;
     private string _closeReason = "forced close";
     private Func<EngineIOMessage, ValueTask>? _onMessage;
     private Action<string>? _onClose;
@@ -43,7 +44,6 @@ public sealed class EngineIOSocket
         // halved throughput in the 1 room × 1,000 broadcast (every frame flushed alone, one thread doing
         // 1,000 sends) for no gain at 5 recipients per room.
         _outbound = new OutboundQueue(server.Options.OutboundQueueCapacity);
-        _deadline = Environment.TickCount64 + (long)server.Options.PingInterval.TotalMilliseconds;
     }
 
     /// <summary>The session id (<c>sid</c>).</summary>
@@ -75,6 +75,7 @@ public sealed class EngineIOSocket
         }
     }
     internal string CloseReason => _closeReason;
+    internal bool ClosedByClient => Volatile.Read(ref _closedByClient);
     internal bool Upgrading { get; set; }
     // Set once the session runs on a WebSocket: a close from elsewhere then hands them to WebSocketTransport.
     private WebSocket? _webSocket;
@@ -105,8 +106,11 @@ public sealed class EngineIOSocket
         return Enqueue(new OutboundItem(OutboundKind.Text, bytes));
     }
 
-    /// <summary>Queues a binary message. The buffer must not change afterwards.</summary>
-    public bool Send(ReadOnlyMemory<byte> binary) => Enqueue(new OutboundItem(OutboundKind.Binary, binary));
+    /// <summary>
+    /// Queues a binary message. The bytes are copied, so the buffer may be reused at once: echoing a received
+    /// message's <see cref="EngineIOMessage.Data"/> (valid only during its callback) is safe.
+    /// </summary>
+    public bool Send(ReadOnlyMemory<byte> binary) => Enqueue(new OutboundItem(OutboundKind.Binary, binary.ToArray()));
 
     /// <summary>Flushes what is queued, then closes the session (reason "forced close").</summary>
     public void Close() => CloseGracefully("forced close");
@@ -177,6 +181,10 @@ public sealed class EngineIOSocket
                 OnPong();
                 break;
             case EnginePacketType.Close:
+                Volatile.Write(ref _closedByClient, true);
+                // No poll waiting now: one may still be on its way (Kestrel reads the POST and the GET on two
+                // connections in either order); the server answers it with the noop instead of "unknown sid".
+                if (Transport == "polling" && Volatile.Read(ref _pollBusy) == 0) _server.RememberClosedByClient(Id);
                 CloseNow("transport close");
                 break;
             case EnginePacketType.Ping:
@@ -205,14 +213,13 @@ public sealed class EngineIOSocket
         }
     }
 
-    /// <summary>Called by the server's heartbeat scan; runs <see cref="OnHeartbeat"/> once the deadline has passed.</summary>
-    internal void CheckHeartbeat(long now)
-    {
-        if (now >= Volatile.Read(ref _deadline)) OnHeartbeat();
-    }
+    /// <summary>Schedules the first ping, <c>pingInterval</c> after the session opened.</summary>
+    internal void StartHeartbeat() => SetDeadline(Environment.TickCount64 + (long)_server.Options.PingInterval.TotalMilliseconds);
 
-    private void OnHeartbeat()
+    /// <summary>Called by the server's heartbeat scheduler when <paramref name="deadline"/> comes; ignored unless it is still this session's deadline.</summary>
+    internal void OnDeadline(long deadline)
     {
+        if (deadline != Volatile.Read(ref _deadline)) return;
         if (Volatile.Read(ref _state) == Closing)
         {
             CloseNow(_closeReason);
@@ -223,8 +230,19 @@ public sealed class EngineIOSocket
             CloseNow("ping timeout");
             return;
         }
-        TryChangeTimer(_server.Options.PingTimeout);
+        // Counted from when the ping was due, not from when this callback ran, as the reference's timers do.
+        SetDeadline(deadline + (long)_server.Options.PingTimeout.TotalMilliseconds);
         Enqueue(OutboundItem.Ping);
+    }
+
+    /// <summary>
+    /// Does now what the heartbeat scheduler is about to do if this session's deadline has passed, so a request
+    /// never sees a session that should already be closed, however late a busy machine runs the timer.
+    /// </summary>
+    internal void RunOverdueDeadline()
+    {
+        var deadline = Volatile.Read(ref _deadline);
+        if (Environment.TickCount64 >= deadline) OnDeadline(deadline);
     }
 
     private void OnPong()
@@ -233,11 +251,17 @@ public sealed class EngineIOSocket
         TryChangeTimer(_server.Options.PingInterval);
     }
 
-    private void TryChangeTimer(TimeSpan due)
+    private void TryChangeTimer(TimeSpan due) => SetDeadline(Environment.TickCount64 + (long)due.TotalMilliseconds);
+
+    private void SetDeadline(long deadline)
     {
         if (Volatile.Read(ref _state) == Closed) return;
-        Volatile.Write(ref _deadline, Environment.TickCount64 + (long)due.TotalMilliseconds);
+        Volatile.Write(ref _deadline, deadline);
+        _server.ScheduleHeartbeat(this, deadline);
     }
+
+    /// <summary>True while a poll (GET) is being answered or waits for packets.</summary>
+    internal bool PollPending => Volatile.Read(ref _pollBusy) == 1;
 
     internal bool TryBeginPoll() => Interlocked.Exchange(ref _pollBusy, 1) == 0;
     internal void EndPoll() => Volatile.Write(ref _pollBusy, 0);

@@ -22,6 +22,14 @@ internal static class PollingTransport
         await context.Response.Body.WriteAsync(open, context.RequestAborted);
     }
 
+    /// <summary>Answers a poll with a lone noop (a poll that arrives just after its client closed the session).</summary>
+    public static Task WriteNoopAsync(HttpContext context)
+    {
+        context.Response.ContentType = TextContentType;
+        context.Response.ContentLength = 1;
+        return context.Response.Body.WriteAsync("6"u8.ToArray(), context.RequestAborted).AsTask();
+    }
+
     public static async Task PollAsync(EngineIOSocket socket, HttpContext context)
     {
         if (!socket.TryBeginPoll())
@@ -85,9 +93,20 @@ internal static class PollingTransport
                     return true;
             }
         }
-        // A completed queue means the session closed: tell the client. Otherwise an empty
-        // answer only happens while upgrading, where a noop releases the client.
-        if (reader.IsFinished) { Append(writer, "1"u8); return true; }
+        // A completed queue means the session closed: tell the client, unless the client closed it itself,
+        // where the reference answers the waiting poll with a noop. Otherwise an empty answer only happens
+        // while upgrading, where a noop releases the client.
+        if (reader.IsFinished)
+        {
+            if (!socket.ClosedByClient) Append(writer, "1"u8);
+            else if (writer.WrittenCount == 0)
+            {
+                Append(writer, "6"u8);
+                // This was the poll the close owed a noop to; a later one gets "unknown sid".
+                socket.Server.TakeClosedByClient(socket.Id);
+            }
+            return true;
+        }
         if (writer.WrittenCount == 0) Append(writer, "6"u8);
         return false;
     }
@@ -126,7 +145,7 @@ internal static class PollingTransport
         }
         try
         {
-            var body = await ReadBodyAsync(context, socket.Server.Options.MaxHttpBufferSize);
+            var body = await ReadBodyAsync(context, socket.Server.Options.MaxPayload);
             if (body is null)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;

@@ -25,6 +25,15 @@ internal static class WebSocketTransport
     public static Task UpgradeAsync(EngineIOSocket socket, HttpContext context) =>
         RunAsync(socket.Server, context, query: null, upgrading: socket);
 
+    /// <summary>Accepts a WebSocket the session cannot use (it already runs on one) and closes it at once, as the reference does.</summary>
+    public static async Task AcceptAndCloseAsync(HttpContext context)
+    {
+        using var webSocket = await AcceptAsync(context);
+        using var grace = new CancellationTokenSource(CloseReplyGrace);
+        try { await webSocket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, grace.Token); }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException) { webSocket.Abort(); }
+    }
+
     // The feature itself, not HttpContext.WebSockets (a wrapper object the request would keep for the connection's life).
     private static Task<WebSocket> AcceptAsync(HttpContext context) =>
         context.Features.Get<IHttpWebSocketFeature>()?.AcceptAsync(AcceptContext) ?? throw new NotSupportedException("WebSockets are not supported");
@@ -72,7 +81,7 @@ internal static class WebSocketTransport
     private static async Task RunAsync(EngineIOServer server, HttpContext context, KeyValuePair<string, string>[]? query, EngineIOSocket? upgrading)
     {
         using var webSocket = await AcceptAsync(context);
-        using var receiver = new MessageReceiver(webSocket, server.Options.MaxHttpBufferSize);
+        using var receiver = new MessageReceiver(webSocket, server.Options.MaxPayload);
         EngineIOSocket socket;
         if (upgrading is null)
         {

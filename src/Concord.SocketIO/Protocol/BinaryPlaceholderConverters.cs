@@ -25,9 +25,12 @@ internal static class BinaryPlaceholderConverters
         copy.Converters.Insert(0, new ByteArrayConverter());
         copy.Converters.Insert(0, new ReadOnlyMemoryConverter());
         copy.Converters.Insert(0, new MemoryConverter());
+        copy.Converters.Insert(0, new JsonElementConverter());
         copy.MakeReadOnly(populateMissingResolver: true);
         return copy;
     }
+
+    internal static void WriteBinary(Utf8JsonWriter writer, ReadOnlyMemory<byte> value) => Write(writer, value);
 
     private static void Write(Utf8JsonWriter writer, ReadOnlyMemory<byte> value)
     {
@@ -41,6 +44,19 @@ internal static class BinaryPlaceholderConverters
         writer.WriteNumber("num", capture.Count);
         writer.WriteEndObject();
         capture.Add(value);
+    }
+
+    /// <summary>A received element re-emitted keeps its binary attachments (see <see cref="ReceivedBinary"/>).</summary>
+    private sealed class JsonElementConverter : JsonConverter<JsonElement>
+    {
+        public override JsonElement Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => JsonElement.ParseValue(ref reader);
+
+        public override void Write(Utf8JsonWriter writer, JsonElement value, JsonSerializerOptions options)
+        {
+            // Outside the encoder, or with no binary event being handled, an element is written as it is.
+            if (t_capture is null || ReceivedBinary.IsEmpty) value.WriteTo(writer);
+            else ReceivedBinary.Write(writer, value, options);
+        }
     }
 
     private sealed class ByteArrayConverter : JsonConverter<byte[]>

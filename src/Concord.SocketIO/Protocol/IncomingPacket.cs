@@ -32,11 +32,22 @@ internal sealed class IncomingPacket(PacketType type, string nsp, long? id, Json
 
     public void AddAttachment(ReadOnlyMemory<byte> attachment) => _attachments!.Add(attachment);
 
+    /// <summary>Makes this pooled binary event's placeholders re-emittable with their bytes until <see cref="Release"/>.</summary>
+    public void RegisterBinary()
+    {
+        if (_document is null || _attachments is null) return;
+        ReceivedBinary.Register(_document.RootElement, _attachments);
+        _registered = true;
+    }
+
+    private bool _registered;
+
     /// <summary>Returns a pooled document's buffers; its elements throw <see cref="ObjectDisposedException"/> after.</summary>
     public void Release()
     {
         var document = Interlocked.Exchange(ref _document, null);
         if (document is null) return;
+        if (_registered) ReceivedBinary.Unregister(document.RootElement, _attachments!);
         document.Dispose();
         ArrayPool<byte>.Shared.Return(_json!);
         _json = null;

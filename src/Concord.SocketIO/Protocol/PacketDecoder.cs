@@ -33,6 +33,7 @@ internal sealed class PacketDecoder
             {
                 try { ValidatePlaceholders(data, complete.AttachmentCount); }
                 catch { complete.Release(); throw; }
+                complete.RegisterBinary();
             }
             return complete;
         }

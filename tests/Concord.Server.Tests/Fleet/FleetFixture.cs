@@ -36,8 +36,16 @@ public sealed class FleetFixture : IAsyncLifetime
         await StartBalancerAsync();
     }
 
-    /// <summary>The settings every node shares (as deploy/ passes them), plus its roles and Snowflake worker id.</summary>
-    public Dictionary<string, string> NodeSettings(string roles, int workerId) => new()
+    /// <summary>The settings every node shares (deploy/env/concord.env, as compose passes them), plus its roles and Snowflake worker id.</summary>
+    public Dictionary<string, string> NodeSettings(string roles, int workerId)
+    {
+        var settings = DeployEnv.Read();
+        foreach (var (key, value) in TestSettings(roles, workerId)) settings[key] = value;
+        return settings;
+    }
+
+    /// <summary>What differs from a deployment: the addresses of this machine's services, test secrets, quieter logs.</summary>
+    private Dictionary<string, string> TestSettings(string roles, int workerId) => new()
     {
         ["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = _database, MaxPoolSize = 20 }.ConnectionString,
         ["ConnectionStrings:PostgresReadReplica"] = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresReplica) { Database = _database, MaxPoolSize = 10 }.ConnectionString,

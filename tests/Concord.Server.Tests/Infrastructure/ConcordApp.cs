@@ -53,6 +53,9 @@ public class ConcordApp : WebApplicationFactory<Program>
     }
 
     public Backend Backend { get; }
+
+    /// <summary>Where <see cref="NewUser"/>'s client sends requests: the in-process server, or Kestrel's address.</summary>
+    public virtual Uri ClientBase => new("http://localhost");
     public string DatabaseName => _database;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -10,6 +10,9 @@ public static class TestEnvironment
     /// <summary>host:port of the coturn that ./test.sh starts with use-auth-secret.</summary>
     public static string Turn => Required("CONCORD_TEST_TURN");
     public static string TurnSecret => Required("CONCORD_TEST_TURN_SECRET");
+    /// <summary>The Prometheus of tests/services/prometheus.sh, and the folder whose *.json files are its scrape targets.</summary>
+    public static string Prometheus => Required("CONCORD_TEST_PROMETHEUS");
+    public static string PrometheusTargets => Required("CONCORD_TEST_PROMETHEUS_TARGETS");
 
     private static string Required(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value

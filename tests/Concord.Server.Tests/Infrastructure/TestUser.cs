@@ -8,10 +8,14 @@ namespace Concord.Server.Tests.Infrastructure;
 public sealed class TestUser
 {
     private static int _counter;
-    private static readonly Uri Base = new("http://localhost");
+    private readonly Uri Base;
     private readonly CookieContainer _cookies = new();
 
-    public TestUser(ConcordApp app) => Http = app.CreateDefaultClient(Base, new CookieJarHandler(_cookies));
+    public TestUser(ConcordApp app)
+    {
+        Base = app.ClientBase;
+        Http = app.CreateDefaultClient(Base, new CookieJarHandler(_cookies));
+    }
 
     public HttpClient Http { get; }
     /// <summary>"concord_sid=…" as the browser holds it now, or "" when it holds none.</summary>

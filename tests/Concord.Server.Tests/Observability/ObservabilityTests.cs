@@ -16,6 +16,7 @@ public sealed class ObservabilityTests : IClassFixture<ObservabilityTests.Logged
     public sealed class LoggedApp() : ConcordApp(Backend.Sqlite, new Dictionary<string, string?>
     {
         ["Logging:LogLevel:Concord.Requests"] = "Information",
+        ["Limits:MaxRequestBodyBytes"] = "2048",
     })
     {
         public RecordingLoggerProvider Logs { get; } = new();
@@ -70,6 +71,42 @@ public sealed class ObservabilityTests : IClassFixture<ObservabilityTests.Logged
             && e.State.Any(kv => kv.Key == "TraceId" && (string?)kv.Value == traceId));
     }
 
+    [Fact]
+    public async Task EachFailureIsLoggedAndCountedWithTheStatusTheClientReceived()
+    {
+        var client = _app.CreateClient(new() { HandleCookies = false });
+        var exploding = _app.CreateClient(new() { HandleCookies = false });
+        exploding.DefaultRequestHeaders.Add("Cookie", $"concord_sid={ExplodingSessionStore.Trigger}");
+        var cases = new (int Status, string Method, string Route, Func<Task<HttpResponseMessage>> Send)[]
+        {
+            (400, "POST", "/api/auth/register", () => client.PostAsync("/api/auth/register", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"))),
+            (413, "POST", "/api/auth/register", () => client.PostAsync("/api/auth/register", new StringContent(new string('x', 4096), System.Text.Encoding.UTF8, "application/json"))),
+            (415, "POST", "/api/auth/register", () => client.PostAsync("/api/auth/register", new StringContent("{}", System.Text.Encoding.UTF8, "text/plain"))),
+            (500, "GET", "/api/auth/me", () => exploding.GetAsync("/api/auth/me")),
+        };
+        foreach (var (status, method, route, send) in cases)
+        {
+            // 413 (before routing) and 415 (routing's own content-type endpoint) match no route template: the series
+            // carries an empty route, never the raw path (unbounded label values); the log line names the path.
+            var metricRoute = status is 413 or 415 ? "" : route;
+            var series = $"http_server_request_duration_seconds_count{{http_request_method=\"{method}\",http_route=\"{metricRoute}\",http_response_status_code=\"{status}\"}}";
+            var before = await MetricsText.ValueAsync(_app.CreateClient(), series);
+            var linesBefore = _app.Logs.Entries.Count;
+
+            var response = await send();
+            Assert.Equal(status, (int)response.StatusCode);
+
+            // The line (and the sample, recorded just before it) is written once the response has gone out.
+            var entry = await _app.Logs.WaitForAsync(e => e.Category == "Concord.Requests"
+                && e.State.Any(kv => kv.Key == "Method" && (string?)kv.Value == method)
+                && e.State.Any(kv => kv.Key == "Route" && ((string?)kv.Value)!.StartsWith("/api/auth/", StringComparison.Ordinal)), skip: linesBefore);
+            var line = entry.State.ToDictionary(kv => kv.Key, kv => kv.Value);
+            Assert.Equal(status, line["Status"]);
+            Assert.Equal(route, line["Route"]);
+            Assert.Equal(before + 1, await MetricsText.ValueAsync(_app.CreateClient(), series));
+        }
+    }
+
     private sealed class ExplodingSessionStore(ISessionStore inner) : ISessionStore
     {
         public const string Trigger = "explode";
@@ -88,22 +125,42 @@ internal sealed class InMemorySessionStoreAccessor(SessionStoreOptions options, 
     public ISessionStore Inner { get; } = new InMemorySessionStore(options, time);
 }
 
-public sealed record LogEntry(string Category, LogLevel Level, IReadOnlyList<KeyValuePair<string, object?>> State, Exception? Exception);
+/// <summary>A log call as made; <paramref name="TraceId"/> is the span current at that moment (what the console's scopes print).</summary>
+public sealed record LogEntry(string Category, LogLevel Level, IReadOnlyList<KeyValuePair<string, object?>> State, Exception? Exception,
+    string? TraceId = null);
 
 public sealed class RecordingLoggerProvider : ILoggerProvider
 {
+    private readonly SemaphoreSlim _written = new(0);
     public ConcurrentQueue<LogEntry> Entries { get; } = new();
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Entries);
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, this);
     public void Dispose() { }
 
-    private sealed class Logger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
+    /// <summary>The first entry after the first <paramref name="skip"/> that matches, waiting for it to be written (bounded).</summary>
+    public async Task<LogEntry> WaitForAsync(Func<LogEntry, bool> match, int skip = 0, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            if (Entries.Skip(skip).FirstOrDefault(match) is { } found) return found;
+            await _written.WaitAsync(cts.Token);
+        }
+    }
+
+    private void Add(LogEntry entry)
+    {
+        Entries.Enqueue(entry);
+        _written.Release();
+    }
+
+    private sealed class Logger(string category, RecordingLoggerProvider owner) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new LogEntry(category, logLevel,
-                state as IReadOnlyList<KeyValuePair<string, object?>> ?? [], exception));
+            owner.Add(new LogEntry(category, logLevel, state as IReadOnlyList<KeyValuePair<string, object?>> ?? [], exception,
+                System.Diagnostics.Activity.Current?.TraceId.ToHexString()));
     }
 }
 
@@ -121,7 +178,18 @@ public sealed class MetricsTests : IClassFixture<SqliteApp>
         var response = await _app.CreateClient().GetAsync("/metrics");
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var text = await response.Content.ReadAsStringAsync();
-        Assert.Contains("http_requests_received_total{code=\"2xx\",method=\"GET\",controller=\"\",action=\"\",endpoint=\"/api/auth/me\"}", text);
+        Assert.Contains("http_server_request_duration_seconds_count{http_request_method=\"GET\",http_route=\"/api/auth/me\",http_response_status_code=\"200\"}", text);
         Assert.Contains(text.Split('\n'), line => line.StartsWith("concord_realtime_connected_sockets ", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>Reads one series from the Prometheus text exposition (0 when it does not exist yet).</summary>
+public static class MetricsText
+{
+    public static async Task<double> ValueAsync(HttpClient client, string series)
+    {
+        var text = await client.GetStringAsync("/metrics");
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(series.Length + 1)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -19,6 +19,8 @@ public class RealtimeApp : ConcordApp
 
     public string Url { get; }
 
+    public override Uri ClientBase => new(Url);
+
     private static Dictionary<string, string?> WithDefaults(IDictionary<string, string?>? settings)
     {
         var all = new Dictionary<string, string?>

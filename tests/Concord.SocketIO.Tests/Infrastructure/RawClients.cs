@@ -38,10 +38,13 @@ public sealed class RawWebSocket : IAsyncDisposable
 
     public WebSocket Socket => _socket;
 
-    public static async Task<RawWebSocket> ConnectAsync(TestHost host, string query = "EIO=4&transport=websocket")
+    public static Task<RawWebSocket> ConnectAsync(TestHost host, string query = "EIO=4&transport=websocket") => ConnectAsync(host.EngineUri(query));
+
+    /// <summary>Opens a WebSocket to an Engine.IO endpoint given by its http:// address and query.</summary>
+    public static async Task<RawWebSocket> ConnectAsync(Uri endpoint)
     {
         var raw = new RawWebSocket();
-        var uri = new UriBuilder(host.EngineUri(query)) { Scheme = "ws" }.Uri;
+        var uri = new UriBuilder(endpoint) { Scheme = "ws" }.Uri;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await raw._socket.ConnectAsync(uri, cts.Token);
         return raw;

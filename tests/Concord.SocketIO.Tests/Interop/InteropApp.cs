@@ -14,7 +14,7 @@ public static partial class InteropApp
     {
         options.PingInterval = TimeSpan.FromMilliseconds(2000);
         options.PingTimeout = TimeSpan.FromMilliseconds(2000);
-        options.MaxHttpBufferSize = 100_000;
+        options.MaxPayload = 100_000;
     }
 
     public static void Setup(SocketIOServer io)

@@ -29,6 +29,7 @@ public static class RecoveryApp
             socket.OnDisconnect(reason => io.To("observers").Emit("peer-disconnected", name, reason));
             socket.On("observe", e => { socket.Join("observers"); e.Ack(true); });
             socket.On("join", e => { socket.Join(e.Args[0].GetString()!); e.Ack(true); });
+            socket.On("leave", e => { socket.Leave(e.Args[0].GetString()!); e.Ack(true); });
             socket.On("whoami", e => e.Ack(new { id = socket.Id, data = socket.Data, recovered = socket.Recovered, rooms = socket.Rooms.Order() }));
             socket.On("to-room", async e =>
             {

@@ -1,4 +1,5 @@
 using Concord.SocketIO.Tests.Infrastructure;
+using Concord.Tests.Shared;
 
 namespace Concord.SocketIO.Tests.Interop;
 
@@ -16,5 +17,14 @@ public sealed class RecoveryTests : IAsyncLifetime
     {
         var (exitCode, output) = await NodeRunner.RunScenarioAsync("recovery.test.mjs", _host.BaseUri);
         Assert.True(exitCode == 0, $"node --test recovery.test.mjs exited with {exitCode}:\n{output}");
+    }
+
+    [Fact]
+    public async Task PythonClientHandlersGetExactlyTheEmittedArgumentsWithRecoveryOn()
+    {
+        // The Debian interpreter: python3-socketio is installed for it, not for another python3 on PATH.
+        var env = new Dictionary<string, string> { ["SOCKETIO_URL"] = _host.BaseUri.ToString().TrimEnd('/') };
+        var (exitCode, output) = await NodeProcess.RunAsync("/usr/bin/python3", ["python/recovery_args.py"], env, TimeSpan.FromMinutes(1));
+        Assert.True(exitCode == 0, $"python/recovery_args.py exited with {exitCode}:\n{output}");
     }
 }

@@ -9,7 +9,7 @@ public static class EdgeHost
         TestHost.StartAsync(
             options =>
             {
-                options.MaxHttpBufferSize = 1000;
+                options.MaxPayload = 1000;
                 options.CorsOrigins.Add("http://allowed.example");
                 options.AllowRequest = context => ValueTask.FromResult(!context.Request.Headers.ContainsKey("x-forbid"));
                 tweak?.Invoke(options);

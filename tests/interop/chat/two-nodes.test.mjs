@@ -62,7 +62,8 @@ test("a client that drops on node A resumes on node B with every message it miss
   const bob = await newUser("bob");
   const server = await serverWith(alice, bob);
   const a = await connect(alice, URL);
-  const b = await connect(bob, URL);
+  // A client asks for connection-state recovery in its auth (docs/realtime.md); others get no offsets.
+  const b = await connect(bob, URL, { auth: { token: bob.token, recover: true } });
   try {
     await request(a, "join-servers");
     await joinChannel(a, server.textChannelId);

@@ -81,7 +81,7 @@ public static partial class ErrorHandling
             }
             if (error is null)
             {
-                LogUnhandled(logger, exception, Observability.RequestLogging.TraceId(http));
+                LogUnhandled(logger, exception, Observability.RequestObservation.TraceId(http));
                 error = new ApiError(ErrorCode.Internal);
             }
             if (http.Response.HasStarted) return false;

@@ -17,7 +17,7 @@ public static class Problems
         problem.Detail = error.Detail;
         problem.Type = $"https://httpstatuses.io/{status}";
         problem.Extensions["code"] = error.Code.Wire();
-        problem.Extensions["traceId"] = http is null ? Activity.Current?.TraceId.ToHexString() : Observability.RequestLogging.TraceId(http);
+        problem.Extensions["traceId"] = http is null ? Activity.Current?.TraceId.ToHexString() : Observability.RequestObservation.TraceId(http);
         return problem;
     }
 

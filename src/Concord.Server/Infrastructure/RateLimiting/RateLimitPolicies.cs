@@ -40,7 +40,11 @@ public static class RateLimitPolicies
                     ? Partition(http, "api", options.Api, userId.ToString(System.Globalization.CultureInfo.InvariantCulture))
                     : RateLimitPartition.GetNoLimiter(""));
             // The limiter has already written Retry-After and the X-RateLimit headers.
-            o.OnRejected = (ctx, _) => new ValueTask(Problems.WriteAsync(ctx.HttpContext, new ApiError(ErrorCode.RateLimited)));
+            o.OnRejected = (ctx, _) =>
+            {
+                RateLimitMetrics.Rejected(ctx.HttpContext);
+                return new ValueTask(Problems.WriteAsync(ctx.HttpContext, new ApiError(ErrorCode.RateLimited)));
+            };
         });
         return builder;
 

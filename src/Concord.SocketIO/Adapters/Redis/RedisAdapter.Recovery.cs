@@ -16,21 +16,109 @@ internal static class RedisRecovery
         """;
 
     public const int ReplayBatch = 500;
+
+    /// <summary>
+    /// KEYS: session key; ARGV: record, TTL (ms), owner, mode. "claim" writes unconditionally (a socket's first write);
+    /// "update" and "delete" act only while the stored record is this owner's, so a socket that lingers on one node
+    /// after its client already recovered elsewhere (the client noticed the drop first) never overwrites or removes
+    /// the record of the socket that replaced it.
+    /// </summary>
+    public const string WriteScript = """
+        if ARGV[4] ~= 'claim' then
+          local current = redis.call('GET', KEYS[1])
+          if not current or not string.find(current, ARGV[3], 1, true) then return 0 end
+        end
+        if ARGV[4] == 'delete' then redis.call('UNLINK', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+        return 1
+        """;
 }
 
-/// <summary>Connection-state recovery kept in Redis, so a client can recover on any node.</summary>
+/// <summary>
+/// Connection-state recovery kept in Redis, so a client can recover on any node, even when its node died:
+/// the session record (sid, pid, rooms, <c>Data</c>) is written when a recoverable socket connects and each time
+/// its rooms change, not only at disconnect. Cost: one SET (the record, a few hundred bytes) per join/leave call of
+/// such a socket, sent without waiting (StackExchange.Redis pipelines it with the node's other commands; a small Lua
+/// script, <see cref="RedisRecovery.WriteScript"/>, so a stale socket never overwrites a newer one's record), one SET
+/// per live recoverable socket every half <c>MaxDisconnectionDuration</c> to keep the TTL ahead (and pick up
+/// <c>Data</c> changes), and the SET or DEL at disconnect the session needed anyway.
+/// </summary>
 public sealed partial class RedisAdapter
 {
-    /// <summary>Stores the session as a key that expires after <c>MaxDisconnectionDuration</c>.</summary>
+    // Writes of one node's records go out in the order their snapshots were taken (the multiplexer keeps the
+    // order commands are issued in); the lock is held to snapshot and issue, never across a round trip.
+    private readonly Lock _recordLock = new();
+    private Timer? _recordRefresh;
+    private long _lastOwner;
+
+    /// <summary>How long a live socket's record outlives its last write: a node that dies leaves it for at least <c>MaxDisconnectionDuration</c>.</summary>
+    private TimeSpan LiveRecordTtl => _recovery!.MaxDisconnectionDuration + RecordRefreshPeriod;
+
+    private TimeSpan RecordRefreshPeriod => _recovery!.MaxDisconnectionDuration / 2;
+
+    private void StartRecordRefresh()
+    {
+        if (_recovery is null) return;
+        _recordRefresh = new Timer(static s => ((RedisAdapter)s!).RefreshRecords(), this, RecordRefreshPeriod, RecordRefreshPeriod);
+    }
+
+    private void RefreshRecords()
+    {
+        foreach (var socket in Namespace.Sockets.Values) RecordLive(socket);
+    }
+
+    /// <inheritdoc />
+    public override void AddAll(string socketId, IEnumerable<string> rooms)
+    {
+        base.AddAll(socketId, rooms);
+        if (_recovery is not null && Namespace.TryGetSocket(socketId, out var socket)) RecordLive(socket);
+    }
+
+    /// <inheritdoc />
+    public override void Del(string socketId, string room)
+    {
+        base.Del(socketId, room);
+        if (_recovery is not null && Namespace.TryGetSocket(socketId, out var socket)) RecordLive(socket);
+    }
+
+    private void RecordLive(SocketIOSocket socket)
+    {
+        if (socket.Pid is null) return;
+        lock (_recordLock)
+        {
+            // Checked under the lock: the disconnect's own write (below) takes it after the socket stopped being connected.
+            if (!socket.Connected) return;
+            var claim = socket.RecordOwner is null;
+            socket.RecordOwner ??= $"{_nodeId}.{++_lastOwner}";
+            WriteRecord(socket.Snapshot(), LiveRecordTtl, claim ? "claim" : "update");
+        }
+    }
+
+    /// <summary>Keeps the session for <c>MaxDisconnectionDuration</c> after the drop.</summary>
     public override Task PersistSessionAsync(SessionSnapshot session)
     {
         if (_recovery is null) return Task.CompletedTask;
+        lock (_recordLock) return WriteRecord(session, _recovery.MaxDisconnectionDuration, session.RecordOwner is null ? "claim" : "update");
+    }
+
+    /// <summary>A socket that left on purpose cannot be recovered: its live record goes.</summary>
+    public override Task DiscardSessionAsync(SessionSnapshot session)
+    {
+        // No owner: this socket never wrote a record, so there is none of its own to remove.
+        if (_recovery is null || session.RecordOwner is null) return Task.CompletedTask;
+        lock (_recordLock) return WriteRecord(session, TimeSpan.Zero, "delete");
+    }
+
+    private Task WriteRecord(SessionSnapshot session, TimeSpan ttl, string mode)
+    {
         var frame = new FrameWriter(RedisMessageType.Session, _nodeId);
         frame.String(session.Sid);
         frame.String(session.Pid);
         frame.Strings(session.Rooms);
         _codec.WriteData(frame, session.Data);
-        return ObserveAsync(_redis.GetDatabase().StringSetAsync(_channels.Session(session.Pid), frame.ToArray(), _recovery.MaxDisconnectionDuration));
+        // After the fields RestoreSessionAsync reads: the script finds it in the stored bytes.
+        frame.String(session.RecordOwner ?? "");
+        return ObserveAsync(_redis.GetDatabase().ScriptEvaluateAsync(RedisRecovery.WriteScript, [_channels.Session(session.Pid)],
+            [frame.ToArray(), (long)ttl.TotalMilliseconds, session.RecordOwner ?? "", mode]));
     }
 
     /// <summary>Takes the session (GETDEL) if the stream still holds the client's offset.</summary>

@@ -41,6 +41,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
         _logger = nsp.Server.Logger;
         _recovery = nsp.Server.Options.ConnectionStateRecovery;
         _subscription = SubscribeAsync();
+        StartRecordRefresh();
     }
 
     /// <summary>An <see cref="SocketIOOptions.AdapterFactory"/> using the multiplexer DI provides (or any function of the services).</summary>
@@ -74,12 +75,15 @@ public sealed partial class RedisAdapter : InMemoryAdapter
     /// <inheritdoc />
     public override Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
+        SocketIOTelemetry.Broadcast();
+        using var span = options.Local ? null : SocketIOTelemetry.StartPublish(Namespace.Name);
         var encoded = packet.Encode();
         var frame = new FrameWriter(RedisMessageType.Broadcast, _nodeId);
         frame.Options(options);
         frame.Bytes(encoded.Text.Span);
         frame.Int(encoded.Attachments.Length);
         foreach (var attachment in encoded.Attachments) frame.Bytes(attachment.Span);
+        frame.TraceContext(SocketIOTelemetry.CurrentTraceParent());
         if (_recovery is null)
         {
             var published = options.Local ? Task.CompletedTask : PublishAsync(frame);
@@ -93,7 +97,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
         return InOrder(appended, appended, done =>
         {
             if (done.IsCompletedSuccessfully && ((Task<RedisResult>)done).Result.ToString() is { } offset)
-                BroadcastLocal(Offsets.Stamp(encoded.Text, encoded.Attachments, offset), options, offset);
+                BroadcastLocal(encoded, Offsets.Stamp(encoded.Text, encoded.Attachments, offset), options, offset);
             else BroadcastLocal(encoded, options);
         });
     }
@@ -184,7 +188,11 @@ public sealed partial class RedisAdapter : InMemoryAdapter
     }
 
     /// <inheritdoc />
-    public override void Close() => _ = UnsubscribeAsync();
+    public override void Close()
+    {
+        _recordRefresh?.Dispose();
+        _ = UnsubscribeAsync();
+    }
 
     private async Task UnsubscribeAsync()
     {
@@ -253,13 +261,14 @@ public sealed partial class RedisAdapter : InMemoryAdapter
         var text = reader.Bytes();
         var attachments = new ReadOnlyMemory<byte>[reader.Int()];
         for (var i = 0; i < attachments.Length; i++) attachments[i] = reader.Bytes();
+        using var span = SocketIOTelemetry.StartReceive(Namespace.Name, reader.TraceContext());
         if (reader.Rest.IsEmpty)
         {
             BroadcastLocal(new EncodedPacket(text, attachments), options);
             return;
         }
         var offset = Encoding.ASCII.GetString(reader.Rest);
-        BroadcastLocal(Offsets.Stamp(text, attachments, offset), options, offset);
+        BroadcastLocal(new EncodedPacket(text, attachments), Offsets.Stamp(text, attachments, offset), options, offset);
     }
 
     private void AnswerFetch(FrameReader reader)

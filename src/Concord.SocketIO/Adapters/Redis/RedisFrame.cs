@@ -102,6 +102,17 @@ internal sealed class FrameWriter
         Strings(options.Except);
     }
 
+    /// <summary>
+    /// Optional trailer of a broadcast: a 0 byte and the W3C traceparent. It sits before the offset the stream
+    /// script appends (offsets start with a digit, never 0), and is absent when tracing is off.
+    /// </summary>
+    public void TraceContext(string? traceParent)
+    {
+        if (traceParent is null) return;
+        Byte(0);
+        String(traceParent);
+    }
+
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
 }
 
@@ -178,4 +189,12 @@ internal sealed class FrameReader
     }
 
     public BroadcastOptions Options() => new(Strings(), Strings(), Local: true);
+
+    /// <summary>Reads the optional trace-context trailer written by <see cref="FrameWriter.TraceContext"/>.</summary>
+    public string? TraceContext()
+    {
+        if (Rest.IsEmpty || Rest[0] != 0) return null;
+        Byte();
+        return String();
+    }
 }
