@@ -76,7 +76,7 @@ public static partial class ErrorHandling
             };
             if (error is null && DependencyFailures.Classify(exception) is { } dependency)
             {
-                LogUnavailable(logger, dependency, Observability.RequestLogging.TraceId(http), exception.GetType().Name, exception.Message);
+                LogUnavailable(logger, dependency, Observability.RequestObservation.TraceId(http), exception.GetType().Name, exception.Message);
                 error = new ApiError(ErrorCode.Unavailable);
             }
             if (error is null)
