@@ -14,6 +14,7 @@ using Concord.Server.Infrastructure.RateLimiting;
 using Concord.Server.Infrastructure.Redis;
 using Concord.Server.Infrastructure.Security;
 using Concord.Server.Infrastructure.Validation;
+using Concord.Server.Infrastructure.WebClient;
 using Concord.Server.Permissions;
 using Concord.Server.Realtime;
 
@@ -40,6 +41,7 @@ builder.AddConcordOpenApi();
 builder.AddConcordMetrics();
 builder.AddConcordTracing();
 builder.Services.AddScoped<ServerAccess>();
+builder.Services.AddScoped<AccountRevocation>();
 builder.AddConcordRealtime();
 
 var app = builder.Build();
@@ -51,8 +53,10 @@ app.UseDrain();
 app.UseConcordErrors();
 app.UseSecurityHeaders();
 app.UseRequestLimits();
+if (roles.HasFlag(NodeRoles.Api)) app.UseConcordWebClient(); // the web client comes with the API
 app.UseRouting();
 app.UseRequestCapture();
+app.UseUserTextChecks();
 app.UseCors(SecurityExtensions.CorsPolicy);
 app.UseAuthentication();
 app.UseRequestCapture();

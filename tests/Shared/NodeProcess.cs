@@ -28,12 +28,16 @@ public static class NodeProcess
         }
     }
 
-    /// <summary>Runs a command in tests/interop; the exit code and everything it printed, or -1 on timeout.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string command, IEnumerable<string> args, IDictionary<string, string> env, TimeSpan timeout)
+    /// <summary>The repository's root (where Concord.slnx is).</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    /// <summary>Runs a command in tests/interop (or <paramref name="workingDirectory"/>); the exit code and everything it printed, or -1 on timeout.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string command, IEnumerable<string> args, IDictionary<string, string> env, TimeSpan timeout,
+        string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(command)
         {
-            WorkingDirectory = InteropDirectory,
+            WorkingDirectory = workingDirectory ?? InteropDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using Concord.Server.Infrastructure.Errors;
+using Concord.Server.Infrastructure.Validation;
 using Concord.SocketIO;
 
 namespace Concord.Server.Realtime;
@@ -34,16 +36,32 @@ public static class Ack
     public static readonly ApiError BadPayload = new(ErrorCode.ValidationFailed, "The event payload is missing or malformed.");
 
     /// <summary>Reads the first argument as <typeparamref name="T"/>; null when absent or malformed.</summary>
-    public static T? Payload<T>(this SocketIOEvent e) where T : class
+    public static T? Payload<T>(this SocketIOEvent e) where T : class => e.TryPayload<T>(out var payload, out _) ? payload : null;
+
+    /// <summary>
+    /// Reads the first argument as <typeparamref name="T"/>, or says why not: a string breaking the user-text rule names
+    /// its field (as REST's 400 does), anything else malformed is <see cref="BadPayload"/>.
+    /// </summary>
+    public static bool TryPayload<T>(this SocketIOEvent e, [NotNullWhen(true)] out T? payload, [NotNullWhen(false)] out ApiError? error) where T : class
     {
-        if (e.Args.Count == 0 || e.Args[0].ValueKind != System.Text.Json.JsonValueKind.Object) return null;
+        payload = null;
+        error = BadPayload;
+        if (e.Args.Count == 0 || e.Args[0].ValueKind != System.Text.Json.JsonValueKind.Object) return false;
         try
         {
-            return e.Args.Get<T>(0);
+            payload = e.Args.Get<T>(0);
+        }
+        catch (ForbiddenTextException forbidden)
+        {
+            error = ErrorHandling.FromForbiddenText(forbidden);
+            return false;
         }
         catch (System.Text.Json.JsonException)
         {
-            return null;
+            return false;
         }
+        if (payload is null) return false;
+        error = null;
+        return true;
     }
 }

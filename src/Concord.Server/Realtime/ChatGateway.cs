@@ -23,6 +23,11 @@ internal sealed class ChatGateway(
         nsp.OnConnection(async socket =>
         {
             var user = (SocketUser)socket.Data!;
+            if (socket.Recovered && !await auth.StillValidAsync(user))
+            {
+                socket.Disconnect(close: true);
+                return;
+            }
             // Also after a recovery, whose restored data carries no budget.
             user.Budget ??= new EventBudget(options.EventsPerWindow, options.EventWindow, time);
             user.Failures = failures;

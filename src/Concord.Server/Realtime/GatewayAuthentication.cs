@@ -12,7 +12,7 @@ namespace Concord.Server.Realtime;
 /// Handshake authentication: <c>auth: {token}</c> with an access token, or the session cookie.
 /// Anything else is refused with <c>connect_error</c> "unauthorized".
 /// </summary>
-internal sealed class GatewayAuthentication(IServiceScopeFactory scopes, TokenService tokens, ISessionStore sessions,
+internal sealed class GatewayAuthentication(IServiceScopeFactory scopes, TokenService tokens, TokenVersionCache versions, ISessionStore sessions,
     SessionStoreOptions sessionOptions, CorsOptions cors)
 {
     public async Task AuthenticateAsync(SocketIOSocket socket, Func<Task> next)
@@ -22,9 +22,9 @@ internal sealed class GatewayAuthentication(IServiceScopeFactory scopes, TokenSe
             var userId = await ResolveUserIdAsync(socket.Handshake) ?? throw Unauthorized();
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ConcordDbContext>();
-            var username = await db.Users.Where(u => u.Id == userId).Select(u => u.Username).FirstOrDefaultAsync()
+            var user = await db.Users.Where(u => u.Id == userId).Select(u => new { u.Username, u.TokenVersion }).FirstOrDefaultAsync()
                 ?? throw Unauthorized();
-            socket.Data = new SocketUser(userId, username);
+            socket.Data = new SocketUser(userId, user.Username) { TokenVersion = user.TokenVersion };
         }
         catch (Exception ex) when (DependencyFailures.Classify(ex) is not null)
         {
@@ -40,13 +40,19 @@ internal sealed class GatewayAuthentication(IServiceScopeFactory scopes, TokenSe
             && handshake.Auth.TryGetProperty("token", out var token) && token.ValueKind == System.Text.Json.JsonValueKind.String)
         {
             var value = token.GetString()!;
-            return value.Length is > 0 and < 4096 ? await tokens.ValidateAsync(value) : null;
+            return value.Length is > 0 and < 4096 ? (await tokens.ValidateAsync(value, versions))?.UserId : null;
         }
         if (!handshake.Cookies.TryGetValue(sessionOptions.CookieName, out var sid) || sid.Length is 0 or > 128) return null;
         // A cookie rides along with any page's WebSocket: only our own pages and allow-listed origins may use it.
         if (handshake.Headers.TryGetValue("origin", out var origin) && !IsAllowedOrigin(handshake, origin)) return null;
         return (await sessions.GetAsync(sid))?.UserId;
     }
+
+    /// <summary>
+    /// A recovered socket skips the handshake's middleware, so it is checked here: one whose user revoked everything
+    /// while it was away (logout-all, password change, account deletion) is not let back in.
+    /// </summary>
+    public ValueTask<bool> StillValidAsync(SocketUser user) => versions.IsCurrentAsync(user.UserId, user.TokenVersion);
 
     private bool IsAllowedOrigin(SocketIOHandshake handshake, string origin) =>
         cors.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase)

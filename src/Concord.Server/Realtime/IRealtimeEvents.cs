@@ -20,6 +20,9 @@ public interface IRealtimeEvents
     /// </summary>
     ValueTask LeaveRoomsAsync(long userId, IReadOnlyCollection<string> rooms);
 
+    /// <summary>Disconnects every socket of <paramref name="userId"/>, on every node (its tokens and sessions were revoked).</summary>
+    ValueTask DisconnectUserAsync(long userId);
+
     /// <summary>Empties a room on every node (server or channel deleted).</summary>
     ValueTask CloseRoomAsync(string room);
 

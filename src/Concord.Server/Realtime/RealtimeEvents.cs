@@ -46,6 +46,9 @@ internal sealed partial class SocketIORealtimeEvents(SocketIOServer io, TypingTr
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not fetch the sockets of {UserRoom} to end their calls")]
     private static partial void LogCallsNotEnded(ILogger logger, Exception ex, string userRoom);
 
+    public ValueTask DisconnectUserAsync(long userId) =>
+        new(io.In(Rooms.User(userId)).DisconnectSockets(close: true));
+
     public ValueTask CloseRoomAsync(string room) =>
         new(io.In(room).SocketsLeave(room));
 

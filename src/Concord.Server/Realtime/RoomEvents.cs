@@ -32,7 +32,7 @@ internal sealed class RoomEvents(IServiceScopeFactory scopes)
 
     private async Task JoinChannel(SocketIOEvent e, SocketUser user)
     {
-        if (e.Payload<ChannelRef>() is not { } p) { e.Ack(Ack.Error(Ack.BadPayload)); return; }
+        if (!e.TryPayload<ChannelRef>(out var p, out var bad)) { e.Ack(Ack.Error(bad)); return; }
         await using var scope = scopes.CreateAsyncScope();
         var (channel, _, error) = await scope.ServiceProvider.GetRequiredService<ServerAccess>().ChannelAsync(user.UserId, p.ChannelId, ServerAction.View);
         if (error is not null) { e.Ack(Ack.Error(error)); return; }
@@ -42,7 +42,7 @@ internal sealed class RoomEvents(IServiceScopeFactory scopes)
 
     private async Task JoinConversation(SocketIOEvent e, SocketUser user)
     {
-        if (e.Payload<ConversationRef>() is not { } p) { e.Ack(Ack.Error(Ack.BadPayload)); return; }
+        if (!e.TryPayload<ConversationRef>(out var p, out var bad)) { e.Ack(Ack.Error(bad)); return; }
         if (!await IsParticipantAsync(user.UserId, p.ConversationId)) { e.Ack(Ack.Error(ApiError.NotFound("Conversation"))); return; }
         e.Socket.Join(Rooms.Conversation(p.ConversationId));
         e.Ack(new { ok = true, conversationId = p.ConversationId });

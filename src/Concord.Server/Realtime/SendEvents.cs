@@ -21,7 +21,7 @@ internal sealed class SendEvents(IServiceScopeFactory scopes)
 
     private async Task SendMessage(SocketIOEvent e, SocketUser user)
     {
-        if (e.Payload<SendMessagePayload>() is not { } p) { e.Ack(Ack.Error(Ack.BadPayload)); return; }
+        if (!e.TryPayload<SendMessagePayload>(out var p, out var bad)) { e.Ack(Ack.Error(bad)); return; }
         await using var scope = scopes.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<MessageService>().SendAsync(user.UserId, p.ChannelId, p.Content, p.Nonce);
         if (result.Error is not null) { e.Ack(Ack.Error(result.Error)); return; }
@@ -30,7 +30,7 @@ internal sealed class SendEvents(IServiceScopeFactory scopes)
 
     private async Task SendDirectMessage(SocketIOEvent e, SocketUser user)
     {
-        if (e.Payload<SendDirectMessagePayload>() is not { } p) { e.Ack(Ack.Error(Ack.BadPayload)); return; }
+        if (!e.TryPayload<SendDirectMessagePayload>(out var p, out var bad)) { e.Ack(Ack.Error(bad)); return; }
         await using var scope = scopes.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<DirectMessageService>().SendAsync(user.UserId, p.ConversationId, p.Content, p.Nonce);
         if (result.Error is not null) { e.Ack(Ack.Error(result.Error)); return; }

@@ -5,6 +5,8 @@ public sealed class SocketUser(long userId, string username)
 {
     public long UserId { get; } = userId;
     public string Username { get; } = username;
+    /// <summary>The user's token version at the handshake; a recovered socket is refused once it moved on (revocation).</summary>
+    public int TokenVersion { get; init; }
     /// <summary>The call room this socket is in, or null.</summary>
     public string? CallRoom { get; set; }
     /// <summary>Who hears this socket's voice state while it is in a call (the server's room, or the conversation's audience); node-local.</summary>

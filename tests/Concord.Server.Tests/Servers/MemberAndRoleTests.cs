@@ -77,6 +77,22 @@ public abstract class MemberAndRoleTests(ServersApp app)
     }
 
     [Fact]
+    public async Task TwentyConcurrentBansOfAMemberAllAnswer204AndLeaveOneBanAndNoMember()
+    {
+        var world = await World.CreateAsync(app);
+        var path = $"/api/servers/{world.ServerId}/bans/{world.Cast.Member.Id}";
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => (i % 2 == 0 ? world.Owner : world.Cast.Admin).PutAsync(path, new { reason = $"dup {i}" })));
+        foreach (var response in responses) await response.AssertStatusAsync(HttpStatusCode.NoContent);
+
+        long serverId = long.Parse(world.ServerId), memberId = long.Parse(world.Cast.Member.Id);
+        Assert.Equal(1, await app.DbAsync(db => db.Bans.CountAsync(b => b.ServerId == serverId && b.UserId == memberId)));
+        Assert.False(await app.DbAsync(db => db.Members.AnyAsync(m => m.ServerId == serverId && m.UserId == memberId)));
+        // The member left once: one member-left, not one per request.
+        Assert.Single(app.Events.Calls, c => c.Event == "member-left" && c.Payload?.GetProperty("serverId").GetString() == world.ServerId
+            && c.Payload?.GetProperty("userId").GetString() == world.Cast.Member.Id);
+    }
+
+    [Fact]
     public async Task MembersArePagedByUserIdWithoutGapsOrRepeats()
     {
         var world = await World.CreateAsync(app);

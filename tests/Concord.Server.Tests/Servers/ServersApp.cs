@@ -96,6 +96,12 @@ public sealed class RecordingRealtimeEvents(IServiceScopeFactory scopes) : IReal
         _calls.Enqueue(new RealtimeCall("leave", null, null, null, userId, rooms.ToArray(), present));
     }
 
+    public ValueTask DisconnectUserAsync(long userId)
+    {
+        _calls.Enqueue(new RealtimeCall("disconnect", null, null, null, userId, null, null));
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask CloseRoomAsync(string room)
     {
         _calls.Enqueue(new RealtimeCall("close", room, null, null, null, null, null));

@@ -27,6 +27,7 @@ public static class AuthEndpoints
         group.MapPatch("/profile", UpdateProfile).Validate<ProfileRequest>().RequireAuthorization();
         group.MapGet("/csrf", Csrf).RequireAuthorization();
         group.MapPost("/token", Token).RequireRateLimiting(RateLimitPolicies.Auth);
+        group.MapAccountEndpoints();
         return app;
     }
 
@@ -87,7 +88,7 @@ public static class AuthEndpoints
     }
 
     private static async Task<IResult> UpdateProfile(ProfileRequest req, ClaimsPrincipal principal, ConcordDbContext db,
-        PasswordHasher hasher, ISessionStore sessions, SessionCookies cookies, ReadCache cache)
+        PasswordHasher hasher, AccountRevocation revocation, SessionCookies cookies, ReadCache cache)
     {
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == principal.UserId());
         if (user is null) return new ApiError(ErrorCode.Unauthorized).ToResult();
@@ -106,8 +107,13 @@ public static class AuthEndpoints
         if (req.DisplayName is not null) user.DisplayName = req.DisplayName.Trim() is { Length: > 0 } d ? d : null;
         if (req.AvatarUrl is not null) user.AvatarUrl = req.AvatarUrl.Length > 0 ? req.AvatarUrl : null;
         if (req.Bio is not null) user.Bio = req.Bio.Length > 0 ? req.Bio : null;
-        if (req.NewPassword is not null) user.PasswordHash = hasher.Hash(req.NewPassword);
+        if (req.NewPassword is not null)
+        {
+            user.PasswordHash = hasher.Hash(req.NewPassword);
+            user.TokenVersion++; // every access token issued so far dies with the old password
+        }
 
+        if (req.NewPassword is not null) await revocation.EndSessionsAsync(user.Id);
         try
         {
             await db.SaveChangesAsync();
@@ -119,8 +125,9 @@ public static class AuthEndpoints
         await cache.UserChangedAsync(user.Id);
         if (req.NewPassword is not null)
         {
-            // Every session of the user ends; a browser caller gets a fresh one so it stays signed in.
-            await sessions.DeleteAllForUserAsync(user.Id);
+            // Every session, token and socket of the user ends; a browser caller gets a fresh session so it stays signed
+            // in, a bearer caller mints a new token with the new password.
+            await revocation.RevokeEverythingAsync(user.Id, user.TokenVersion);
             if (principal.IsSessionAuthenticated()) await cookies.StartAsync(user.Id);
         }
         return Results.Ok(UserDto.From(user));
@@ -131,13 +138,24 @@ public static class AuthEndpoints
             ? Results.Ok(new CsrfResponse(token))
             : new ApiError(ErrorCode.BadRequest, "Bearer-token requests need no CSRF token.").ToResult();
 
-    /// <summary>With a session: a token for that user. Otherwise the body's email and password.</summary>
-    private static async Task<IResult> Token(HttpContext http, ConcordDbContext db, PasswordHasher hasher, TokenService tokens)
+    /// <summary>
+    /// With a live session cookie: a token for that user. Otherwise the body's email and password. Never from another
+    /// access token: a stolen token must not be able to renew itself, so a bearer caller sends its credentials again.
+    /// </summary>
+    private static async Task<IResult> Token(HttpContext http, ConcordDbContext db, PasswordHasher hasher, TokenService tokens,
+        ISessionStore sessions, SessionStoreOptions sessionOptions)
     {
         long userId;
-        if (http.User.TryUserId() is { } sessionUser)
+        int version;
+        if (http.User.IsSessionAuthenticated() && http.User.TryUserId() is { } sessionUser)
         {
             userId = sessionUser;
+            var versions = await db.Users.Where(u => u.Id == userId).Select(u => (int?)u.TokenVersion).ToListAsync();
+            // Read the version, then make sure the session outlived it: revocations end sessions before they move the
+            // version (AccountRevocation.EndSessionsAsync), so a token minted during one cannot carry the new version.
+            if (versions is not [{ } current] || await sessions.GetAsync(http.Request.Cookies[sessionOptions.CookieName]!) is null)
+                return new ApiError(ErrorCode.Unauthorized).ToResult();
+            version = current;
         }
         else
         {
@@ -147,8 +165,9 @@ public static class AuthEndpoints
             var user = await FindByCredentials(db, hasher, req.Email, req.Password);
             if (user is null) return InvalidCredentials.ToResult();
             userId = user.Id;
+            version = user.TokenVersion;
         }
-        var (token, expiresIn) = tokens.Issue(userId);
+        var (token, expiresIn) = tokens.Issue(userId, version);
         return Results.Ok(new TokenResponse(token, "Bearer", expiresIn));
     }
 

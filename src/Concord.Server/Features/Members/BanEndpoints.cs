@@ -39,7 +39,10 @@ public static class BanEndpoints
         return Results.Ok(bans);
     }
 
-    /// <summary>Idempotent: banning a banned user changes nothing and answers 204 again. The body {reason?} is optional.</summary>
+    /// <summary>
+    /// Idempotent: banning a banned user changes nothing and answers 204 again, also when the duplicates arrive at once
+    /// (the first removes the member, the others find the ban and no member). The body {reason?} is optional.
+    /// </summary>
     private static async Task<IResult> Ban(long serverId, long userId, BanRequest? req, ClaimsPrincipal principal, ConcordDbContext db,
         ServerAccess access, IValidator<BanRequest> validator, TimeProvider time, IRealtimeEvents realtime, ReadCache cache)
     {
@@ -64,7 +67,11 @@ public static class BanEndpoints
             removed = await db.Members
                 .Where(m => m.ServerId == serverId && m.UserId == userId && m.Role != MemberRole.Owner && (targetRole == null || m.Role == targetRole))
                 .ExecuteDeleteAsync();
-            if (targetRole is not null && removed == 0) return ApiError.Conflict("The member changed meanwhile; try again.").ToResult();
+            // Judged as a member, but no row with that role is left. Gone altogether (a concurrent ban, a kick, a leave):
+            // banning an outsider is allowed, so the ban stands and this is the same harmless 204 as banning again.
+            // Still there with another role (promoted meanwhile): the judgement is stale, and nothing is written.
+            if (targetRole is not null && removed == 0 && await db.Members.AnyAsync(m => m.ServerId == serverId && m.UserId == userId))
+                return ApiError.Conflict("The member changed meanwhile; try again.").ToResult();
             await tx.CommitAsync();
         }
         if (removed > 0)

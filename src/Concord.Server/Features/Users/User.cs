@@ -16,6 +16,8 @@ public sealed class User
     public string? Bio { get; set; }
     public required string PasswordHash { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Carried by every access token as <c>ver</c>; bumping it revokes all of the user's tokens at once.</summary>
+    public int TokenVersion { get; set; }
 }
 
 internal sealed class UserConfiguration : IEntityTypeConfiguration<User>

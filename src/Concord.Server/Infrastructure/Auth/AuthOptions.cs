@@ -13,6 +13,13 @@ public sealed class AuthOptions
     public string JwtIssuer { get; set; } = "concord";
     public string JwtAudience { get; set; } = "concord";
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long a node trusts its cached copy of a user's token version without asking the database. Revocations reach
+    /// the node that makes them at once and other nodes through Redis pub/sub within milliseconds; this bounds how long a
+    /// revoked token can still work on a node that missed that message (Redis unreachable at the time).
+    /// </summary>
+    public TimeSpan TokenVersionCacheTtl { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 public static class ConcordClaims
@@ -22,4 +29,6 @@ public static class ConcordClaims
     public const string Csrf = "csrf";
     public const string SessionMethod = "session";
     public const string BearerMethod = "bearer";
+    /// <summary>The user's token version when the token was issued; a token whose version is behind the user's is revoked.</summary>
+    public const string TokenVersion = "ver";
 }

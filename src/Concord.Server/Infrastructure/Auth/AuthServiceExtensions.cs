@@ -20,6 +20,9 @@ public static class AuthServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddSingleton<TokenVersionCache>();
+        builder.Services.AddSingleton<TokenRevocationChannel>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TokenRevocationChannel>());
         builder.Services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<RedisOptions>().Enabled
             ? ActivatorUtilities.CreateInstance<RedisSessionStore>(sp)
             : ActivatorUtilities.CreateInstance<InMemorySessionStore>(sp));
@@ -38,8 +41,25 @@ public static class AuthServiceExtensions
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = tokens.ValidationParameters;
+                o.Events = new JwtBearerEvents { OnTokenValidated = CheckSubjectAndVersionAsync };
             });
         builder.Services.AddAuthorization();
         return builder;
+    }
+
+    /// <summary>
+    /// A well-signed token still fails (401) when its subject is not a user id, or when its version is behind the user's:
+    /// a password change, logout-all or account deletion revoked it.
+    /// </summary>
+    private static async Task CheckSubjectAndVersionAsync(TokenValidatedContext context)
+    {
+        if (context.Principal?.Identity is not System.Security.Claims.ClaimsIdentity identity || TokenService.ReadSubject(identity) is not { } subject)
+        {
+            context.Fail("The token's subject is not a user.");
+            return;
+        }
+        var versions = context.HttpContext.RequestServices.GetRequiredService<TokenVersionCache>();
+        if (!await versions.IsCurrentAsync(subject.UserId, subject.Version, context.HttpContext.RequestAborted))
+            context.Fail("The token was revoked.");
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -41,25 +42,43 @@ public sealed class TokenService
         NameClaimType = ConcordClaims.UserId,
     };
 
-    public (string Token, int ExpiresIn) Issue(long userId)
+    /// <summary>A token for <paramref name="userId"/> carrying the user's current token version (see <see cref="TokenVersionCache"/>).</summary>
+    public (string Token, int ExpiresIn) Issue(long userId, int tokenVersion)
     {
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = _options.JwtIssuer,
             Audience = _options.JwtAudience,
-            Subject = new ClaimsIdentity([new Claim(ConcordClaims.UserId, userId.ToString(System.Globalization.CultureInfo.InvariantCulture))]),
+            Subject = new ClaimsIdentity([new Claim(ConcordClaims.UserId, userId.ToString(CultureInfo.InvariantCulture))]),
+            Claims = new Dictionary<string, object> { [ConcordClaims.TokenVersion] = tokenVersion },
             Expires = DateTime.UtcNow + _options.AccessTokenLifetime,
             SigningCredentials = new SigningCredentials(SigningKey, SecurityAlgorithms.HmacSha256),
         });
         return (token, (int)_options.AccessTokenLifetime.TotalSeconds);
     }
 
-    /// <summary>Validates a token outside the HTTP pipeline (the real-time handshake). Null when invalid.</summary>
-    public async Task<long?> ValidateAsync(string token)
+    /// <summary>
+    /// Validates a token outside the HTTP pipeline (the real-time handshake): signature, lifetime, subject and token
+    /// version. Null when any of them fails.
+    /// </summary>
+    public async Task<TokenSubject?> ValidateAsync(string token, TokenVersionCache versions, CancellationToken ct = default)
     {
         var result = await _handler.ValidateTokenAsync(token, ValidationParameters);
-        return result.IsValid && result.ClaimsIdentity.FindFirst(ConcordClaims.UserId)?.Value is { } sub && long.TryParse(sub, out var id)
-            ? id
+        return result.IsValid && ReadSubject(result.ClaimsIdentity) is { } subject && await versions.IsCurrentAsync(subject.UserId, subject.Version, ct)
+            ? subject
             : null;
     }
+
+    /// <summary>
+    /// The user id and token version of a token whose signature is valid; null unless <c>sub</c> is a positive
+    /// 64-bit id and <c>ver</c> a non-negative integer (a signed token with anything else is refused, never a 500).
+    /// </summary>
+    public static TokenSubject? ReadSubject(ClaimsIdentity identity) =>
+        long.TryParse(identity.FindFirst(ConcordClaims.UserId)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
+        && int.TryParse(identity.FindFirst(ConcordClaims.TokenVersion)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? new TokenSubject(id, version)
+            : null;
 }
+
+/// <summary>Who a valid access token speaks for, and the token version it was issued under.</summary>
+public sealed record TokenSubject(long UserId, int Version);

@@ -49,10 +49,14 @@ public static class DataServiceExtensions
         else
         {
             var sqlite = builder.Configuration.GetConnectionString("Sqlite") ?? "Data Source=concord.db";
+            if (options.SqliteWriteTimeout <= TimeSpan.Zero) throw new InvalidOperationException("Database:SqliteWriteTimeout must be positive.");
+            var gate = new SqliteWriteGate(options.SqliteWriteTimeout);
+            builder.Services.AddSingleton(gate);
             builder.Services.AddDbContextPool<SqliteConcordDbContext>((sp, o) => o
                 .UseSqlite(sqlite, s => s.MigrationsHistoryTable("__ef_migrations_history"))
                 .UseSnakeCaseNamingConvention()
-                .AddInterceptors(sp.GetServices<IInterceptor>()));
+                .AddInterceptors(sp.GetServices<IInterceptor>())
+                .AddInterceptors(gate));
             builder.Services.AddScoped<ConcordDbContext>(sp => sp.GetRequiredService<SqliteConcordDbContext>());
         }
 

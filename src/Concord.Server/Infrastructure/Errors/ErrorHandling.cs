@@ -44,6 +44,7 @@ public static partial class ErrorHandling
     {
         if (ex.StatusCode == StatusCodes.Status413PayloadTooLarge) return new ApiError(ErrorCode.PayloadTooLarge);
         if (ex.StatusCode == StatusCodes.Status415UnsupportedMediaType) return new ApiError(ErrorCode.UnsupportedMediaType);
+        if (ex.InnerException is Validation.ForbiddenTextException forbidden) return FromForbiddenText(forbidden);
         if (ex.InnerException is JsonException json)
         {
             var field = JsonPathToField(json.Path);
@@ -59,6 +60,12 @@ public static partial class ErrorHandling
         return new ApiError(ErrorCode.BadRequest, "The request could not be read.");
     }
 
+    /// <summary>A string breaking the user-text rule: 400 naming the field, as a validator would.</summary>
+    internal static ApiError FromForbiddenText(Validation.ForbiddenTextException ex) =>
+        JsonPathToField(ex.Path) is { Length: > 0 } field
+            ? ApiError.Field(field, Validation.UserText.Message)
+            : new ApiError(ErrorCode.ValidationFailed, Validation.UserText.Message);
+
     /// <summary>"$.profile.userName" → "profile.userName"; "$" → "".</summary>
     internal static string JsonPathToField(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? "" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
@@ -70,6 +77,7 @@ public static partial class ErrorHandling
             var error = exception switch
             {
                 ApiException api => api.Error,
+                Validation.ForbiddenTextException forbidden => FromForbiddenText(forbidden),
                 System.Text.Json.JsonException => new ApiError(ErrorCode.BadRequest, "The request body is not valid JSON."),
                 BadHttpRequestException bad => FromBadRequest(bad),
                 _ => null,

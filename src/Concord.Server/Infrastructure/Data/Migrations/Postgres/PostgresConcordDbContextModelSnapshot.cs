@@ -424,6 +424,10 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .HasColumnName("password_hash");
 
+                    b.Property<int>("TokenVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("token_version");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(32)

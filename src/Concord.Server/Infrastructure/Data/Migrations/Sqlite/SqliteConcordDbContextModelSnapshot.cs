@@ -419,6 +419,10 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("password_hash");
 
+                    b.Property<int>("TokenVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("token_version");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -1,0 +1,47 @@
+import { useState } from "preact/hooks";
+import { displayName, type Member, type Role } from "../api";
+import { ban, kick, openDm, toast } from "../chat";
+import { useStore } from "../store";
+import { Avatar } from "./Avatar";
+
+const rank: Record<Role, number> = { owner: 3, admin: 2, member: 1 };
+
+export function Members({ serverId }: { serverId: string }) {
+  const detail = useStore((s) => s.details[serverId]);
+  const presence = useStore((s) => s.presence);
+  const me = useStore((s) => s.me!);
+  const [open, setOpen] = useState<string>();
+  if (!detail) return null;
+  const myRank = rank[detail.members.find((m) => m.user.id === me.id)?.role ?? "member"];
+  const online = detail.members.filter((m) => (presence[m.user.id] ?? "offline") !== "offline");
+  const offline = detail.members.filter((m) => (presence[m.user.id] ?? "offline") === "offline");
+  const row = (m: Member) => {
+    const p = presence[m.user.id] ?? "offline";
+    const mayAct = m.user.id !== me.id && myRank > rank[m.role] && myRank >= 2;
+    return (
+      <li key={m.user.id} class={`member ${p}`} data-testid="member" data-presence={p}>
+        <button class="member-btn" aria-expanded={open === m.user.id} aria-label={`${displayName(m.user)}, ${p}${m.role !== "member" ? ", " + m.role : ""}`}
+          onClick={() => setOpen(open === m.user.id ? undefined : m.user.id)}>
+          <Avatar user={m.user} presence={p} />
+          <span class="ellipsis">{displayName(m.user)}</span>
+          {m.role !== "member" && <span class={`badge ${m.role}`}>{m.role}</span>}
+        </button>
+        {open === m.user.id && (
+          <div class="member-actions">
+            {m.user.id !== me.id && <button onClick={() => openDm(m.user.id).catch(toast)}>Message</button>}
+            {mayAct && <button class="danger" onClick={() => { if (confirm(`Kick ${displayName(m.user)}?`)) kick(serverId, m.user.id).catch(toast); }}>Kick</button>}
+            {mayAct && <button class="danger" onClick={() => { if (confirm(`Ban ${displayName(m.user)}?`)) ban(serverId, m.user.id).catch(toast); }}>Ban</button>}
+          </div>
+        )}
+      </li>
+    );
+  };
+  return (
+    <aside class="members" aria-label="Members">
+      <h3>Online — {online.length}</h3>
+      <ul>{online.map(row)}</ul>
+      <h3>Offline — {offline.length}</h3>
+      <ul>{offline.map(row)}</ul>
+    </aside>
+  );
+}
