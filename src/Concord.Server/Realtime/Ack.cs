@@ -21,6 +21,18 @@ public static class Ack
         },
     };
 
+    /// <summary>A failure the server logged: the ack carries the log line's trace id, as a 500's problem+json does.</summary>
+    public static object Error(ApiError error, string traceId) => new
+    {
+        ok = false,
+        error = new
+        {
+            code = error.Code.Wire(),
+            message = error.Detail ?? error.Code.Title(),
+            traceId,
+        },
+    };
+
     public static readonly ApiError BadPayload = new(ErrorCode.ValidationFailed, "The event payload is missing or malformed.");
 
     /// <summary>Reads the first argument as <typeparamref name="T"/>; null when absent or malformed.</summary>

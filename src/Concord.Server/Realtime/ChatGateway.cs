@@ -14,7 +14,8 @@ internal sealed class ChatGateway(
     TypingEvents typing,
     SendEvents messages,
     CallEvents calls,
-    PresenceEvents presence)
+    PresenceEvents presence,
+    EventFailures failures)
 {
     public void Attach(SocketIONamespace nsp)
     {
@@ -29,6 +30,7 @@ internal sealed class ChatGateway(
             }
             // Also after a recovery, whose restored data carries no budget.
             user.Budget ??= new EventBudget(options.EventsPerWindow, options.EventWindow, time);
+            user.Failures = failures;
             socket.Join(Rooms.User(user.UserId));
             rooms.Register(socket, user);
             typing.Register(socket, user);

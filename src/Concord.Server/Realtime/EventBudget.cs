@@ -33,7 +33,10 @@ internal static class BudgetedEvents
 {
     private static readonly ApiError TooMany = new(ErrorCode.RateLimited, "Too many events from this connection; slow down.");
 
-    /// <summary>Registers <paramref name="handler"/> behind the socket's event budget; over it, the ack says rate_limited.</summary>
+    /// <summary>
+    /// Registers <paramref name="handler"/> behind the socket's event budget (over it, the ack says rate_limited), and
+    /// answers the ack when the handler throws (<see cref="EventFailures"/>): every event that carries an ack gets one.
+    /// </summary>
     public static void OnEvent(this SocketIOSocket socket, SocketUser user, string eventName, Func<SocketIOEvent, Task> handler) =>
         socket.On(eventName, e =>
         {
@@ -42,6 +45,34 @@ internal static class BudgetedEvents
                 e.Ack(Ack.Error(TooMany));
                 return Task.CompletedTask;
             }
-            return handler(e);
+            Task running;
+            try
+            {
+                running = handler(e);
+            }
+            catch (Exception ex)
+            {
+                Fail(e, user, ex);
+                return Task.CompletedTask;
+            }
+            return running.IsCompletedSuccessfully ? running : Guarded(running, e, user);
         });
+
+    private static async Task Guarded(Task running, SocketIOEvent e, SocketUser user)
+    {
+        try
+        {
+            await running;
+        }
+        catch (Exception ex)
+        {
+            Fail(e, user, ex);
+        }
+    }
+
+    private static void Fail(SocketIOEvent e, SocketUser user, Exception ex)
+    {
+        if (user.Failures is { } failures) failures.Answer(e, user, ex);
+        else e.Ack(Ack.Error(new ApiError(ErrorCode.Internal)));
+    }
 }

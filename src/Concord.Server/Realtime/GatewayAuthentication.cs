@@ -1,5 +1,6 @@
 using Concord.Server.Infrastructure.Auth;
 using Concord.Server.Infrastructure.Data;
+using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Security;
 using Concord.Server.Infrastructure.Sessions;
 using Concord.SocketIO;
@@ -16,12 +17,20 @@ internal sealed class GatewayAuthentication(IServiceScopeFactory scopes, TokenSe
 {
     public async Task AuthenticateAsync(SocketIOSocket socket, Func<Task> next)
     {
-        var userId = await ResolveUserIdAsync(socket.Handshake) ?? throw Unauthorized();
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ConcordDbContext>();
-        var user = await db.Users.Where(u => u.Id == userId).Select(u => new { u.Username, u.TokenVersion }).FirstOrDefaultAsync()
-            ?? throw Unauthorized();
-        socket.Data = new SocketUser(userId, user.Username) { TokenVersion = user.TokenVersion };
+        try
+        {
+            var userId = await ResolveUserIdAsync(socket.Handshake) ?? throw Unauthorized();
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ConcordDbContext>();
+            var user = await db.Users.Where(u => u.Id == userId).Select(u => new { u.Username, u.TokenVersion }).FirstOrDefaultAsync()
+                ?? throw Unauthorized();
+            socket.Data = new SocketUser(userId, user.Username) { TokenVersion = user.TokenVersion };
+        }
+        catch (Exception ex) when (DependencyFailures.Classify(ex) is not null)
+        {
+            // The session store or the database is down: say so, as REST's 503 does, rather than "Internal server error".
+            throw new ConnectionRejectedException("unavailable");
+        }
         await next();
     }
 

@@ -4,6 +4,7 @@ using Concord.Server.Infrastructure.Observability;
 using Concord.Server.Infrastructure.RateLimiting;
 using Concord.Server.Infrastructure.Redis;
 using Concord.Server.Infrastructure.Security;
+using Concord.Server.Realtime.Outbox;
 using Concord.SocketIO;
 using Concord.SocketIO.Adapters.Redis;
 
@@ -46,7 +47,9 @@ public static class RealtimeServiceExtensions
         builder.Services.AddSingleton<SendEvents>();
         builder.Services.AddSingleton<CallEvents>();
         builder.Services.AddSingleton<PresenceEvents>();
+        builder.Services.AddSingleton<EventFailures>();
         builder.Services.AddSingleton<ChatGateway>();
+        builder.AddConcordOutbox();
         return builder;
     }
 

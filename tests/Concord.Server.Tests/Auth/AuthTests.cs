@@ -250,7 +250,11 @@ public abstract class AuthTests(ConcordApp app)
     {
         var response = await app.CreateClient().GetAsync("/health/ready");
         await response.AssertStatusAsync(HttpStatusCode.OK);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        // The body names each dependency, so an operator sees at once which one is down (docs/operations.md).
+        var body = await response.JsonAsync();
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        Assert.Equal(0, body.GetProperty("down").GetArrayLength());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("database").GetString());
     }
 
     private HttpClient Anonymous(string cookie)

@@ -49,7 +49,7 @@ public sealed class ConcordProcess : IAsyncDisposable
     /// <summary>Polls /health/ready until it answers 200 (bounded): the node has migrated and reaches its dependencies.</summary>
     public async Task WaitReadyAsync(TimeSpan timeout)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) }; // a loaded box answers readiness slowly
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {

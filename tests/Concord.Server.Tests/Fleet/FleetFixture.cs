@@ -29,10 +29,10 @@ public sealed class FleetFixture : IAsyncLifetime
     {
         // The all-in-one node migrates the new database first; the others start on a migrated schema.
         AllInOne = new ConcordProcess("all-1", NodeSettings("api,gateway,worker", workerId: 1));
-        await AllInOne.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        await AllInOne.WaitReadyAsync(TimeSpan.FromMinutes(3));
         Api = new ConcordProcess("api-1", NodeSettings("api", workerId: 2));
         Gateway = new ConcordProcess("gateway-1", NodeSettings("gateway", workerId: 3));
-        await Task.WhenAll(Api.WaitReadyAsync(TimeSpan.FromSeconds(90)), Gateway.WaitReadyAsync(TimeSpan.FromSeconds(90)));
+        await Task.WhenAll(Api.WaitReadyAsync(TimeSpan.FromMinutes(3)), Gateway.WaitReadyAsync(TimeSpan.FromMinutes(3)));
         await StartBalancerAsync();
     }
 
@@ -87,7 +87,7 @@ public sealed class FleetFixture : IAsyncLifetime
         _balancer.BeginOutputReadLine();
         _balancer.BeginErrorReadLine();
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) }; // a loaded box answers readiness slowly
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
@@ -119,7 +119,7 @@ public sealed class FleetFixture : IAsyncLifetime
         await node.TerminateAsync(TimeSpan.FromSeconds(30));
         await node.DisposeAsync();
         var next = node.StartAgain();
-        await next.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        await next.WaitReadyAsync(TimeSpan.FromMinutes(2));
         return next;
     }
 

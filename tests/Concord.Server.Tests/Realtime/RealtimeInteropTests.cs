@@ -15,6 +15,19 @@ public abstract class RealtimeInteropTests(Backend backend)
         await NodeScenarios.RunAsync("chat.test.mjs", new Dictionary<string, string> { ["CONCORD_URL"] = app.Url });
     }
 
+    /// <summary>The outbox's fault hook: events are committed but never published by the request, as after a crash; the relay delivers them.</summary>
+    [Fact]
+    public async Task EventsCommittedButNeverPublishedByTheirNodeAreDeliveredByTheOutboxRelay()
+    {
+        using var app = new RealtimeApp(backend, new Dictionary<string, string?>
+        {
+            ["Outbox:SkipImmediatePublishForTests"] = "true",
+            ["Outbox:RelayAfter"] = "00:00:00.200",
+            ["Outbox:RelayInterval"] = "00:00:00.100",
+        });
+        await NodeScenarios.RunAsync("outbox.test.mjs", new Dictionary<string, string> { ["CONCORD_URL"] = app.Url });
+    }
+
     [Fact]
     public async Task AttachmentsAndMentionsReachSocketsWithTheWorkersEvents()
     {

@@ -410,3 +410,20 @@ test("call signaling is relayed only within the call and cleaned up on disconnec
     c.close();
   }
 });
+
+test("an event whose handler fails is still answered: internal_error with a trace id, nothing of the exception", async () => {
+  const alice = await newUser("alice");
+  const a = await connect(alice);
+  try {
+    // A lone surrogate is valid JSON but not a readable string: reading it throws inside the handler.
+    const ack = await request(a, "offer", { to: "\ud800", sdp: { type: "offer", sdp: "v=0" } });
+    assert.equal(ack.ok, false);
+    assert.equal(ack.error.code, "internal_error");
+    assert.match(ack.error.traceId, /^[0-9a-f]{32}$/);
+    assert.doesNotMatch(JSON.stringify(ack), /Exception|UTF-16|at Concord/);
+    // The socket goes on working after the failure.
+    assert.equal((await request(a, "join-servers")).ok, true);
+  } finally {
+    a.close();
+  }
+});

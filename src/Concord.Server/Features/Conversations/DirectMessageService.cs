@@ -1,9 +1,11 @@
 using Concord.Server.Features.Messages;
+using Concord.Server.Features.Users;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Ids;
 using Concord.Server.Infrastructure.RateLimiting;
 using Concord.Server.Realtime;
+using Concord.Server.Realtime.Outbox;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,10 +13,11 @@ namespace Concord.Server.Features.Conversations;
 
 /// <summary>
 /// Direct messages, with the channel-message rules: validate → participant → nonce replay → rate limit → insert
-/// (and move the conversation's LastMessageId, in one transaction) → publish. Non-participants get 404.
+/// (and move the conversation's LastMessageId, and stage the event in the outbox, in one transaction) → publish.
+/// Non-participants get 404.
 /// </summary>
 public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices(DataServiceExtensions.Reads)] ConcordDbContext reads, SnowflakeGenerator ids, MessageRateLimiter limiter,
-    IRealtimeEvents realtime, IValidator<SendMessageRequest> sendValidator, TimeProvider time)
+    IRealtimeEvents realtime, RealtimeOutbox outbox, IValidator<SendMessageRequest> sendValidator, TimeProvider time)
 {
     private static readonly ApiError NotFound = ApiError.NotFound("Conversation");
 
@@ -39,13 +42,19 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
             AuthorId = userId,
             Content = content!.Trim(),
             Nonce = nonce,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = MessageRules.StoredInstant(time.GetUtcNow()),
         };
+        // Built before the insert so the message and its outbox row go in one batch (see MessageService.SendAsync).
+        var author = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new UserSummary(u.Id, u.Username, u.DisplayName, u.AvatarUrl)).FirstAsync(ct);
+        var dto = new DirectMessageDto(message.Id, conversationId, author, message.Content, message.CreatedAt, null, nonce);
+        PendingEvent created;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             if (earlier is not null) // an expired nonce is given up by its old message
                 await db.DirectMessages.Where(m => m.Id == earlier.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Nonce, (string?)null), ct);
             db.DirectMessages.Add(message);
+            created = outbox.Stage(Rooms.ConversationAudience(conversationId, participants), MessageEvents.NewDirectMessage, dto);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -68,8 +77,7 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastMessageId, (long?)message.Id), ct);
             await tx.CommitAsync(ct);
         }
-        var dto = await db.DirectMessages.AsNoTracking().Where(m => m.Id == message.Id).Select(DirectMessageDto.Projection).FirstAsync(ct);
-        await realtime.PublishAsync(Rooms.ConversationAudience(conversationId, participants), MessageEvents.NewDirectMessage, dto);
+        await outbox.PublishAsync(created);
         realtime.EndTyping(userId, Rooms.Conversation(conversationId));
         return new SendResult<DirectMessageDto>(dto, true, null, decision);
     }
@@ -90,13 +98,22 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
 
         var now = time.GetUtcNow();
         var trimmed = content.Trim();
-        // The author in the condition too: ownership is checked by the write itself.
-        if (await db.DirectMessages.Where(m => m.Id == messageId && m.AuthorId == userId)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, trimmed).SetProperty(m => m.EditedAt, now), ct) == 0)
-            return (null, ApiError.NotFound("Message"));
-        var dto = await db.DirectMessages.AsNoTracking().Where(m => m.Id == messageId).Select(DirectMessageDto.Projection).FirstOrDefaultAsync(ct);
-        if (dto is null) return (null, ApiError.NotFound("Message")); // deleted meanwhile
-        await realtime.PublishAsync(Rooms.ConversationAudience(conversationId, participants), MessageEvents.DirectMessageUpdated, dto);
+        DirectMessageDto? dto;
+        PendingEvent updated;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            // The author in the condition too: ownership is checked by the write itself.
+            if (await db.DirectMessages.Where(m => m.Id == messageId && m.AuthorId == userId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, trimmed).SetProperty(m => m.EditedAt, now), ct) == 0)
+                return (null, ApiError.NotFound("Message"));
+            dto = await db.DirectMessages.AsNoTracking().Where(m => m.Id == messageId).Select(DirectMessageDto.Projection).FirstOrDefaultAsync(ct);
+            if (dto is null) return (null, ApiError.NotFound("Message")); // deleted meanwhile
+            updated = outbox.Stage(Rooms.ConversationAudience(conversationId, participants), MessageEvents.DirectMessageUpdated, dto);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            await tx.CommitAsync(ct);
+        }
+        await outbox.PublishAsync(updated);
         return (dto, null);
     }
 
@@ -106,15 +123,20 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
         var (participants, denied) = await OwnMessageAsync(userId, conversationId, messageId, "delete", ct);
         if (denied is not null) return denied;
 
+        PendingEvent deleted;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             if (await db.DirectMessages.Where(m => m.Id == messageId).ExecuteDeleteAsync(ct) == 0) return ApiError.NotFound("Message");
             await db.Conversations.Where(c => c.Id == conversationId && c.LastMessageId == messageId)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastMessageId,
                     c => db.DirectMessages.Where(m => m.ConversationId == conversationId).Max(m => (long?)m.Id)), ct);
+            deleted = outbox.Stage(Rooms.ConversationAudience(conversationId, participants), MessageEvents.DirectMessageDeleted,
+                new DirectMessageDeletedEvent(messageId, conversationId));
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
             await tx.CommitAsync(ct);
         }
-        await realtime.PublishAsync(Rooms.ConversationAudience(conversationId, participants), MessageEvents.DirectMessageDeleted, new DirectMessageDeletedEvent(messageId, conversationId));
+        await outbox.PublishAsync(deleted);
         return null;
     }
 

@@ -10,6 +10,7 @@ using Concord.Server.Infrastructure.Queue;
 using Concord.Server.Infrastructure.RateLimiting;
 using Concord.Server.Permissions;
 using Concord.Server.Realtime;
+using Concord.Server.Realtime.Outbox;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,10 +18,10 @@ namespace Concord.Server.Features.Messages;
 
 /// <summary>
 /// Channel messages: the one code path for REST and the real-time <c>send-message</c> event. Order of a send:
-/// validate → permission → nonce replay → rate limit → insert → publish (after the commit).
+/// validate → permission → nonce replay → rate limit → insert (with its event, in the outbox) → publish (after the commit).
 /// </summary>
 public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataServiceExtensions.Reads)] ConcordDbContext reads, ServerAccess access, SnowflakeGenerator ids, MessageRateLimiter limiter,
-    IRealtimeEvents realtime, IValidator<SendMessageRequest> sendValidator, TimeProvider time, ReadCache cache, RecentNonces nonces,
+    IRealtimeEvents realtime, RealtimeOutbox outbox, IValidator<SendMessageRequest> sendValidator, TimeProvider time, ReadCache cache, RecentNonces nonces,
     MediaUrls urls, JobQueue jobs)
 {
     private static readonly ApiError NotText = new(ErrorCode.BadRequest, "Voice channels have no messages.");
@@ -63,17 +64,24 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
             Nonce = nonce,
             CreatedAt = MessageRules.StoredInstant(time.GetUtcNow()),
         };
-        var (stored, attachments, gone) = await InsertAsync(message, channel, request.Attachments, ct);
+        // Built from what is written and the cached author, before the insert: the message and its outbox row go to the
+        // database in one batch and one transaction (the send's one round trip), so a node that dies after the commit
+        // leaves the event to another node's relay instead of losing it.
+        // Attachments (claimed in the same save) join the DTO before it is staged.
+        MessageDto? dto = null;
+        PendingEvent? created = null;
+        var (stored, gone) = await InsertAsync(message, channel, request.Attachments, claimed =>
+        {
+            dto = new MessageDto(message.Id, channelId, channel.ServerId, author!, message.Content, message.CreatedAt, null, nonce,
+                claimed.OrderBy(a => a.Id).Select(MediaService.ToDto).ToList()).Signed(urls);
+            created = outbox.Stage([Rooms.Channel(channelId)], MessageEvents.NewMessage, dto);
+        }, ct);
         if (gone is not null) return SendResult<MessageDto>.Fail(gone, decision);
         if (stored is not null) return new SendResult<MessageDto>(stored, false, null, decision);
-        // Built from what was written and the cached author: the insert is the send's one database round trip
-        // (two with attachments: they are loaded to be claimed).
-        var dto = new MessageDto(message.Id, channelId, channel.ServerId, author!, message.Content, message.CreatedAt, null, nonce,
-            attachments.OrderBy(a => a.Id).Select(MediaService.ToDto).ToList()).Signed(urls);
-        await realtime.PublishAsync(Rooms.Channel(channelId), MessageEvents.NewMessage, dto);
+        await outbox.PublishAsync(created!);
         realtime.EndTyping(userId, Rooms.Channel(channelId));
-        await EnqueueFollowUpsAsync(dto, userId);
-        return new SendResult<MessageDto>(dto, true, null, decision);
+        await EnqueueFollowUpsAsync(dto!, userId);
+        return new SendResult<MessageDto>(dto!, true, null, decision);
     }
 
     /// <summary>The heavy work after a send runs on the workers: previews for images, mention notifications. The answer does not wait for it.</summary>
@@ -86,11 +94,11 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
     }
 
     /// <summary>
-    /// Inserts the message. Nulls once written; when its nonce is taken, the message holding it (a concurrent retry);
+    /// Inserts the message, with what <paramref name="stage"/> adds (its outbox row) in the same batch. Nulls once written; when its nonce is taken, the message holding it (a concurrent retry);
     /// 404 when the channel was deleted after the cached check.
     /// </summary>
-    private async Task<(MessageDto? Holder, List<Attachment> Attachments, ApiError? Gone)> InsertAsync(Message message, ChannelInfo channel,
-        IReadOnlyList<long>? attachmentIds, CancellationToken ct)
+    private async Task<(MessageDto? Holder, ApiError? Gone)> InsertAsync(Message message, ChannelInfo channel,
+        IReadOnlyList<long>? attachmentIds, Action<List<Attachment>> stage, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -100,18 +108,19 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
             {
                 var wanted = attachmentIds.ToArray();
                 claimed = await db.Attachments.Where(a => wanted.Contains(a.Id) && a.UploaderId == message.AuthorId && a.MessageId == null).ToListAsync(ct);
-                if (claimed.Count != wanted.Length) { db.ChangeTracker.Clear(); return (null, [], UnknownAttachment); }
+                if (claimed.Count != wanted.Length) { db.ChangeTracker.Clear(); return (null, UnknownAttachment); }
                 // MessageId is a concurrency token: the UPDATE says "WHERE message_id IS NULL", so two sends cannot both claim one upload.
                 foreach (var a in claimed) a.MessageId = message.Id;
             }
+            stage(claimed); // again on a retry: the failed attempt's rows were cleared
             try
             {
                 await db.SaveChangesAsync(ct);
-                return (null, claimed, null);
+                return (null, null);
             }
             catch (DbUpdateConcurrencyException)
             {
-                return (null, [], UnknownAttachment);
+                return (null, UnknownAttachment);
             }
             catch (DbUpdateException ex) when (message.Nonce is not null && db.IsUniqueViolation(ex) && attempt == 0)
             {
@@ -119,13 +128,13 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
                 db.ChangeTracker.Clear();
                 var holder = await FindByNonceAsync(message.AuthorId, channel, message.Nonce, ct);
                 if (holder is null) throw;
-                if (holder.Id >= SnowflakeGenerator.MinIdAt(time.GetUtcNow() - MessageRules.NonceWindow)) return (holder, [], null);
+                if (holder.Id >= SnowflakeGenerator.MinIdAt(time.GetUtcNow() - MessageRules.NonceWindow)) return (holder, null);
                 // Expired: the old message gives the nonce up and the send goes ahead.
                 await db.Messages.Where(m => m.Id == holder.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Nonce, (string?)null), ct);
             }
             catch (DbUpdateException ex) when (db.IsForeignKeyViolation(ex))
             {
-                return (null, [], ApiError.NotFound("Channel"));
+                return (null, ApiError.NotFound("Channel"));
             }
             finally
             {
@@ -160,12 +169,21 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
 
         var now = time.GetUtcNow();
         var trimmed = content.Trim();
-        var updated = await db.Messages.Where(m => m.Id == messageId)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, trimmed).SetProperty(m => m.EditedAt, now), ct);
-        if (updated == 0) return (null, ApiError.NotFound("Message"));
-        var dto = (await db.Messages.AsNoTracking().Where(m => m.Id == messageId).Select(MessageDto.Projection(target.ServerId)).FirstOrDefaultAsync(ct))?.Signed(urls);
-        if (dto is null) return (null, ApiError.NotFound("Message")); // deleted meanwhile
-        await realtime.PublishAsync(Rooms.Channel(dto.ChannelId), MessageEvents.MessageUpdated, dto);
+        MessageDto? dto;
+        PendingEvent updatedEvent;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var updated = await db.Messages.Where(m => m.Id == messageId)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, trimmed).SetProperty(m => m.EditedAt, now), ct);
+            if (updated == 0) return (null, ApiError.NotFound("Message"));
+            dto = (await db.Messages.AsNoTracking().Where(m => m.Id == messageId).Select(MessageDto.Projection(target.ServerId)).FirstOrDefaultAsync(ct))?.Signed(urls);
+            if (dto is null) return (null, ApiError.NotFound("Message")); // deleted meanwhile
+            updatedEvent = outbox.Stage([Rooms.Channel(dto.ChannelId)], MessageEvents.MessageUpdated, dto);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            await tx.CommitAsync(ct);
+        }
+        await outbox.PublishAsync(updatedEvent);
         return (dto, null);
     }
 
@@ -176,9 +194,17 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
         if (error is not null) return error;
         if (target!.AuthorId != userId && !PermissionRules.Allows(target.Role, ServerAction.ManageMessages))
             return ApiError.Forbidden("Only the author, an admin or the owner can delete a message.");
-        if (await db.Messages.Where(m => m.Id == messageId).ExecuteDeleteAsync(ct) == 0) return ApiError.NotFound("Message");
-        await realtime.PublishAsync(Rooms.Channel(target.ChannelId), MessageEvents.MessageDeleted,
-            new MessageDeletedEvent(messageId, target.ChannelId, target.ServerId));
+        PendingEvent deleted;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            if (await db.Messages.Where(m => m.Id == messageId).ExecuteDeleteAsync(ct) == 0) return ApiError.NotFound("Message");
+            deleted = outbox.Stage([Rooms.Channel(target.ChannelId)], MessageEvents.MessageDeleted,
+                new MessageDeletedEvent(messageId, target.ChannelId, target.ServerId));
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            await tx.CommitAsync(ct);
+        }
+        await outbox.PublishAsync(deleted);
         return null;
     }
 

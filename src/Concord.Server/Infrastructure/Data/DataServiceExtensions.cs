@@ -20,6 +20,7 @@ public static class DataServiceExtensions
     public static WebApplicationBuilder AddConcordData(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+        if (options.ConnectTimeout <= TimeSpan.Zero) throw new InvalidOperationException("Database:ConnectTimeout must be positive.");
         builder.Services.AddSingleton(options);
         // Every registered interceptor joins every context (the round-trip counter; tests add recorders).
         builder.Services.AddSingleton<IInterceptor, RoundTripCounter>();
@@ -29,7 +30,7 @@ public static class DataServiceExtensions
             if (string.IsNullOrWhiteSpace(postgres))
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is empty.");
             builder.Services.AddDbContextPool<PostgresConcordDbContext>((sp, o) => o
-                .UseNpgsql(postgres, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+                .UseNpgsql(options.WithConnectTimeout(postgres), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
                 .UseSnakeCaseNamingConvention()
                 .AddInterceptors(sp.GetServices<IInterceptor>()));
             builder.Services.AddScoped<ConcordDbContext>(sp => sp.GetRequiredService<PostgresConcordDbContext>());
@@ -37,7 +38,7 @@ public static class DataServiceExtensions
             if (!string.IsNullOrWhiteSpace(replica))
             {
                 builder.Services.AddDbContextPool<PostgresReplicaConcordDbContext>((sp, o) => o
-                    .UseNpgsql(replica)
+                    .UseNpgsql(options.WithConnectTimeout(replica))
                     .UseSnakeCaseNamingConvention()
                     .AddInterceptors(sp.GetServices<IInterceptor>())
                     .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));

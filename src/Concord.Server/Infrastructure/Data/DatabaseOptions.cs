@@ -13,4 +13,19 @@ public sealed class DatabaseOptions
 
     /// <summary>Apply pending migrations at start-up.</summary>
     public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>
+    /// PostgreSQL connect timeout (Npgsql's <c>Timeout</c>, 15 s by default there), so an unreachable database answers
+    /// 503 quickly. A <c>Timeout=</c> written in the connection string wins.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The connection string with <see cref="ConnectTimeout"/> applied unless it sets its own.</summary>
+    internal string WithConnectTimeout(string connectionString)
+    {
+        var parsed = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (parsed.ContainsKey("Timeout")) return connectionString;
+        parsed["Timeout"] = Math.Max(1, (int)Math.Ceiling(ConnectTimeout.TotalSeconds));
+        return parsed.ConnectionString;
+    }
 }

@@ -16,6 +16,8 @@ public enum ErrorCode
     PayloadTooLarge,
     UnsupportedMediaType,
     RateLimited,
+    /// <summary>A dependency (database, Redis) is down or too slow: retry later (503 with Retry-After).</summary>
+    Unavailable,
     Internal,
 }
 
@@ -31,6 +33,7 @@ public static class ErrorCodes
         ErrorCode.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCode.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         ErrorCode.RateLimited => StatusCodes.Status429TooManyRequests,
+        ErrorCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -48,6 +51,7 @@ public static class ErrorCodes
         ErrorCode.PayloadTooLarge => "payload_too_large",
         ErrorCode.UnsupportedMediaType => "unsupported_media_type",
         ErrorCode.RateLimited => "rate_limited",
+        ErrorCode.Unavailable => "unavailable",
         _ => "internal_error",
     };
 
@@ -64,6 +68,7 @@ public static class ErrorCodes
         ErrorCode.PayloadTooLarge => "The request body is too large.",
         ErrorCode.UnsupportedMediaType => "The request body must be application/json.",
         ErrorCode.RateLimited => "Too many requests.",
+        ErrorCode.Unavailable => "A service Concord depends on is unavailable; try again shortly.",
         _ => "An unexpected error occurred.",
     };
 }

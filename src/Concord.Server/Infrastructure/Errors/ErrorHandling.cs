@@ -82,6 +82,11 @@ public static partial class ErrorHandling
                 BadHttpRequestException bad => FromBadRequest(bad),
                 _ => null,
             };
+            if (error is null && DependencyFailures.Classify(exception) is { } dependency)
+            {
+                LogUnavailable(logger, dependency, Observability.RequestObservation.TraceId(http), exception.GetType().Name, exception.Message);
+                error = new ApiError(ErrorCode.Unavailable);
+            }
             if (error is null)
             {
                 LogUnhandled(logger, exception, Observability.RequestObservation.TraceId(http));
@@ -91,6 +96,10 @@ public static partial class ErrorHandling
             await Problems.WriteAsync(http, error);
             return true;
         }
+
+        // No stack trace: an outage fails every request the same way, and the dependency's own alert says why.
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Dependency {Dependency} unavailable (trace {TraceId}): {ExceptionType}: {ExceptionMessage}")]
+        private static partial void LogUnavailable(ILogger logger, string dependency, string traceId, string exceptionType, string exceptionMessage);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception (trace {TraceId})")]
         private static partial void LogUnhandled(ILogger logger, Exception exception, string traceId);

@@ -27,6 +27,8 @@ public static class Problems
     public static Task WriteAsync(HttpContext http, ApiError error, int? status = null)
     {
         http.Response.StatusCode = status ?? error.Code.Status();
+        if (error.Code == ErrorCode.Unavailable)
+            http.Response.Headers.RetryAfter = DependencyFailures.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var problem = Create(http, error);
         problem.Status = http.Response.StatusCode;
         problem.Type = $"https://httpstatuses.io/{problem.Status}";

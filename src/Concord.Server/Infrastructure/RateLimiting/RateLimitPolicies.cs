@@ -21,6 +21,9 @@ public static class RateLimitPolicies
         options.Validate();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<RateLimiterFactory>();
+        // Only with Redis: without it there is nothing to fall back from (and no multiplexer to watch).
+        if ((builder.Configuration.GetSection(Redis.RedisOptions.Section).Get<Redis.RedisOptions>() ?? new()).Enabled)
+            builder.Services.AddSingleton<RateLimitFallback>();
         builder.Services.AddSingleton<MessageRateLimiter>();
         builder.Services.AddHttpContextAccessor();
 

@@ -7,11 +7,13 @@ namespace Concord.Server.Infrastructure.RateLimiting;
 
 /// <summary>
 /// Makes the limiter for one counter: a RedisRateLimiting fixed window when Redis is configured (all nodes share
-/// the count), otherwise an in-process one with the same behaviour.
+/// the count; in process while Redis is unavailable, see <see cref="RateLimitFallback"/>), otherwise an in-process one
+/// with the same behaviour.
 /// </summary>
 public sealed class RateLimiterFactory(RedisOptions redis, IServiceProvider services, TimeProvider time)
 {
     private readonly IConnectionMultiplexer? _multiplexer = redis.Enabled ? services.GetRequiredService<IConnectionMultiplexer>() : null;
+    private readonly RateLimitFallback? _fallback = redis.Enabled ? services.GetRequiredService<RateLimitFallback>() : null;
 
     public TimeProvider Time => time;
 
@@ -19,12 +21,12 @@ public sealed class RateLimiterFactory(RedisOptions redis, IServiceProvider serv
     /// <param name="key">The partition: a user id, an IP, "user:channel".</param>
     public RateLimiter Create(string counter, string key, RateLimitRule rule) => _multiplexer is null
         ? new LocalFixedWindowLimiter(rule, time)
-        : new RedisFixedWindowRateLimiter<string>($"{redis.KeyPrefix}{counter}:{key}", new RedisFixedWindowRateLimiterOptions
+        : new FallbackLimiter(new RedisFixedWindowRateLimiter<string>($"{redis.KeyPrefix}{counter}:{key}", new RedisFixedWindowRateLimiterOptions
         {
             PermitLimit = rule.PermitLimit,
             Window = rule.Window,
             ConnectionMultiplexerFactory = () => _multiplexer,
-        });
+        }), new LocalFixedWindowLimiter(rule, time), _fallback!);
 
     /// <summary>A limiter per key, created on first use and dropped by the partitioned limiter once idle.</summary>
     public PartitionedRateLimiter<string> CreatePartitioned(string counter, RateLimitRule rule) =>

@@ -555,6 +555,34 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Concord.Server.Realtime.Outbox.OutboxEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("EventName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("event_name");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Rooms")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("rooms");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outbox_events");
+
+                    b.ToTable("outbox_events", (string)null);
+                });
+
             modelBuilder.Entity("Concord.Server.Features.Channels.Channel", b =>
                 {
                     b.HasOne("Concord.Server.Features.Servers.ChatServer", null)

@@ -5,49 +5,54 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
+namespace Concord.Server.Infrastructure.Data.Migrations.Postgres
 {
-    [DbContext(typeof(SqliteConcordDbContext))]
-    [Migration("20261129233658_Media")]
-    partial class Media
+    [DbContext(typeof(PostgresConcordDbContext))]
+    [Migration("20261129220134_RealtimeOutbox")]
+    partial class RealtimeOutbox
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder
+                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("Relational:MaxIdentifierLength", 63);
+
+            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Concord.Server.Features.Channels.Channel", b =>
                 {
                     b.Property<long>("Id")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
                     b.Property<int>("Position")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("position");
 
                     b.Property<long>("ServerId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("server_id");
 
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(16)")
                         .HasColumnName("type");
 
                     b.HasKey("Id")
@@ -62,33 +67,33 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Concord.Server.Features.Conversations.Conversation", b =>
                 {
                     b.Property<long>("Id")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<long>("CreatorId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("creator_id");
 
                     b.Property<string>("DirectKey")
                         .HasMaxLength(48)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(48)")
                         .HasColumnName("direct_key");
 
                     b.Property<bool>("IsGroup")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("boolean")
                         .HasColumnName("is_group");
 
                     b.Property<long?>("LastMessageId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("last_message_id");
 
                     b.Property<string>("Name")
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
                     b.HasKey("Id")
@@ -105,15 +110,15 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Concord.Server.Features.Conversations.ConversationParticipant", b =>
                 {
                     b.Property<long>("ConversationId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("conversation_id");
 
                     b.Property<long>("UserId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("user_id");
 
                     b.Property<DateTimeOffset>("JoinedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("joined_at");
 
                     b.HasKey("ConversationId", "UserId")
@@ -128,34 +133,34 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Concord.Server.Features.Conversations.DirectMessage", b =>
                 {
                     b.Property<long>("Id")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("id");
 
                     b.Property<long>("AuthorId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("author_id");
 
                     b.Property<string>("Content")
                         .IsRequired()
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(2000)")
                         .HasColumnName("content");
 
                     b.Property<long>("ConversationId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("conversation_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<DateTimeOffset?>("EditedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("edited_at");
 
                     b.Property<string>("Nonce")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(64)")
                         .HasColumnName("nonce");
 
                     b.HasKey("Id")
@@ -175,98 +180,24 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("direct_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Concord.Server.Features.Media.Attachment", b =>
-                {
-                    b.Property<long>("Id")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<string>("ContentType")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("content_type");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Filename")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("filename");
-
-                    b.Property<int?>("Height")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("height");
-
-                    b.Property<long?>("MessageId")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("message_id");
-
-                    b.Property<string>("Placeholder")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("placeholder");
-
-                    b.Property<string>("Previews")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("previews");
-
-                    b.Property<string>("Sha256")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("sha256");
-
-                    b.Property<long>("Size")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("size");
-
-                    b.Property<long>("UploaderId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("uploader_id");
-
-                    b.Property<int?>("Width")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("width");
-
-                    b.HasKey("Id")
-                        .HasName("pk_attachments");
-
-                    b.HasIndex("MessageId")
-                        .HasDatabaseName("ix_attachments_message_id");
-
-                    b.HasIndex("Sha256")
-                        .HasDatabaseName("ix_attachments_sha256");
-
-                    b.HasIndex("UploaderId")
-                        .HasDatabaseName("ix_attachments_uploader_id");
-
-                    b.ToTable("attachments", (string)null);
-                });
-
             modelBuilder.Entity("Concord.Server.Features.Members.Member", b =>
                 {
                     b.Property<long>("ServerId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("server_id");
 
                     b.Property<long>("UserId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("user_id");
 
                     b.Property<DateTimeOffset>("JoinedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("joined_at");
 
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(16)")
                         .HasColumnName("role");
 
                     b.HasKey("ServerId", "UserId")
@@ -278,70 +209,37 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("members", (string)null);
                 });
 
-            modelBuilder.Entity("Concord.Server.Features.Mentions.Mention", b =>
-                {
-                    b.Property<long>("UserId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("user_id");
-
-                    b.Property<long>("MessageId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("message_id");
-
-                    b.Property<long>("ChannelId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("channel_id");
-
-                    b.Property<long>("ServerId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("server_id");
-
-                    b.HasKey("UserId", "MessageId")
-                        .HasName("pk_mentions");
-
-                    b.HasIndex("ChannelId")
-                        .HasDatabaseName("ix_mentions_channel_id");
-
-                    b.HasIndex("MessageId")
-                        .HasDatabaseName("ix_mentions_message_id");
-
-                    b.HasIndex("UserId", "ChannelId")
-                        .HasDatabaseName("ix_mentions_user_id_channel_id");
-
-                    b.ToTable("mentions", (string)null);
-                });
-
             modelBuilder.Entity("Concord.Server.Features.Messages.Message", b =>
                 {
                     b.Property<long>("Id")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("id");
 
                     b.Property<long>("AuthorId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("author_id");
 
                     b.Property<long>("ChannelId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("channel_id");
 
                     b.Property<string>("Content")
                         .IsRequired()
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(2000)")
                         .HasColumnName("content");
 
                     b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<DateTimeOffset?>("EditedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("edited_at");
 
                     b.Property<string>("Nonce")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(64)")
                         .HasColumnName("nonce");
 
                     b.HasKey("Id")
@@ -364,24 +262,24 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Concord.Server.Features.Servers.Ban", b =>
                 {
                     b.Property<long>("ServerId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("server_id");
 
                     b.Property<long>("UserId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("user_id");
 
                     b.Property<long>("BannedById")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("banned_by_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Reason")
                         .HasMaxLength(512)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(512)")
                         .HasColumnName("reason");
 
                     b.HasKey("ServerId", "UserId")
@@ -396,32 +294,32 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Concord.Server.Features.Servers.ChatServer", b =>
                 {
                     b.Property<long>("Id")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<string>("IconUrl")
                         .HasMaxLength(2048)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(2048)")
                         .HasColumnName("icon_url");
 
                     b.Property<string>("InviteCode")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(32)")
                         .HasColumnName("invite_code");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
                     b.Property<long>("OwnerId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("owner_id");
 
                     b.HasKey("Id")
@@ -441,31 +339,31 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
                 {
                     b.Property<string>("Code")
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(32)")
                         .HasColumnName("code");
 
                     b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<long>("CreatorId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("creator_id");
 
                     b.Property<DateTimeOffset?>("ExpiresAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
                     b.Property<int?>("MaxUses")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("max_uses");
 
                     b.Property<long>("ServerId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("server_id");
 
                     b.Property<int>("Uses")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("uses");
 
                     b.HasKey("Code")
@@ -483,60 +381,56 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Concord.Server.Features.Users.User", b =>
                 {
                     b.Property<long>("Id")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("id");
 
                     b.Property<string>("AvatarUrl")
                         .HasMaxLength(2048)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(2048)")
                         .HasColumnName("avatar_url");
 
                     b.Property<string>("Bio")
                         .HasMaxLength(190)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(190)")
                         .HasColumnName("bio");
 
                     b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<string>("DisplayName")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(64)")
                         .HasColumnName("display_name");
 
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(254)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(254)")
                         .HasColumnName("email");
 
                     b.Property<string>("NormalizedEmail")
                         .IsRequired()
                         .HasMaxLength(254)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(254)")
                         .HasColumnName("normalized_email");
 
                     b.Property<string>("NormalizedUsername")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(32)")
                         .HasColumnName("normalized_username");
 
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(100)")
                         .HasColumnName("password_hash");
-
-                    b.Property<int>("TokenVersion")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("token_version");
 
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(32)")
                         .HasColumnName("username");
 
                     b.HasKey("Id")
@@ -551,6 +445,34 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_users_normalized_username");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Concord.Server.Realtime.Outbox.OutboxEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("EventName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("event_name");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Rooms")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("rooms");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outbox_events");
+
+                    b.ToTable("outbox_events", (string)null);
                 });
 
             modelBuilder.Entity("Concord.Server.Features.Channels.Channel", b =>
@@ -601,22 +523,6 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
                     b.Navigation("Author");
                 });
 
-            modelBuilder.Entity("Concord.Server.Features.Media.Attachment", b =>
-                {
-                    b.HasOne("Concord.Server.Features.Messages.Message", null)
-                        .WithMany("Attachments")
-                        .HasForeignKey("MessageId")
-                        .OnDelete(DeleteBehavior.SetNull)
-                        .HasConstraintName("fk_attachments_messages_message_id");
-
-                    b.HasOne("Concord.Server.Features.Users.User", null)
-                        .WithMany()
-                        .HasForeignKey("UploaderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_attachments_users_uploader_id");
-                });
-
             modelBuilder.Entity("Concord.Server.Features.Members.Member", b =>
                 {
                     b.HasOne("Concord.Server.Features.Servers.ChatServer", null)
@@ -634,30 +540,6 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
                         .HasConstraintName("fk_members_users_user_id");
 
                     b.Navigation("User");
-                });
-
-            modelBuilder.Entity("Concord.Server.Features.Mentions.Mention", b =>
-                {
-                    b.HasOne("Concord.Server.Features.Channels.Channel", null)
-                        .WithMany()
-                        .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_mentions_channels_channel_id");
-
-                    b.HasOne("Concord.Server.Features.Messages.Message", null)
-                        .WithMany()
-                        .HasForeignKey("MessageId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_mentions_messages_message_id");
-
-                    b.HasOne("Concord.Server.Features.Users.User", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_mentions_users_user_id");
                 });
 
             modelBuilder.Entity("Concord.Server.Features.Messages.Message", b =>
@@ -726,11 +608,6 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Concord.Server.Features.Conversations.Conversation", b =>
                 {
                     b.Navigation("Participants");
-                });
-
-            modelBuilder.Entity("Concord.Server.Features.Messages.Message", b =>
-                {
-                    b.Navigation("Attachments");
                 });
 #pragma warning restore 612, 618
         }
