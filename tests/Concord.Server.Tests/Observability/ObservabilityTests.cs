@@ -10,7 +10,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Concord.Server.Tests.Observability;
 
-/// <summary>The request log line and the 500 answer, observed through a logger that records what the app writes.</summary>
+/// <summary>
+/// The request log line and the 500 answer, observed through a logger that records what the app writes. Alone in its
+/// collection, run after the parallel ones: prometheus-net's registry is per process, so another class's requests to
+/// the same route would move the counters this class reads.
+/// </summary>
+[Collection(nameof(ObservabilityTests))]
 public sealed class ObservabilityTests : IClassFixture<ObservabilityTests.LoggedApp>
 {
     public sealed class LoggedApp() : ConcordApp(Backend.Sqlite, new Dictionary<string, string?>
@@ -193,3 +198,6 @@ public static class MetricsText
         return line is null ? 0 : double.Parse(line[(series.Length + 1)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 }
+
+[CollectionDefinition(nameof(ObservabilityTests), DisableParallelization = true)]
+public sealed class ObservabilityTestsRunAlone;
