@@ -130,13 +130,13 @@ public sealed class EngineIOServer
         return socket;
     }
 
-    /// <summary>Runs <see cref="EngineIOSocket.OnDeadline"/> for <paramref name="socket"/> at <paramref name="deadline"/> (Environment.TickCount64 ms).</summary>
+    /// <summary>Runs <see cref="EngineIOSocket.OnDeadline"/> for <paramref name="socket"/> at <paramref name="deadline"/> (MonotonicClock.NowMs ms).</summary>
     internal void ScheduleHeartbeat(EngineIOSocket socket, long deadline) => _heartbeats.Schedule(socket, deadline);
 
     /// <summary>Remembers, for one poll and at most a ping timeout, that the client closed this polling session.</summary>
     internal void RememberClosedByClient(string sid)
     {
-        var now = Environment.TickCount64;
+        var now = MonotonicClock.NowMs;
         foreach (var (old, until) in _closedByClient)
             if (until <= now) _closedByClient.TryRemove(new KeyValuePair<string, long>(old, until));
         _closedByClient[sid] = now + (long)Options.PingTimeout.TotalMilliseconds;
@@ -144,7 +144,7 @@ public sealed class EngineIOServer
 
     /// <summary>True (once) when the client closed this session and its last poll is still owed a noop.</summary>
     internal bool TakeClosedByClient(string sid) =>
-        _closedByClient.TryRemove(sid, out var until) && until > Environment.TickCount64;
+        _closedByClient.TryRemove(sid, out var until) && until > MonotonicClock.NowMs;
 
     internal void NotifyConnection(EngineIOSocket socket)
     {

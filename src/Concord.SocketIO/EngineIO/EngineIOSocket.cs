@@ -17,7 +17,7 @@ public sealed class EngineIOSocket
     private readonly OutboundQueue _outbound;
     // Made on first use of ClosedToken (a polling session upgrading): a WebSocket session never needs it.
     private CancellationTokenSource? _closed;
-    // Heartbeat deadline (Environment.TickCount64, ms): the server's HeartbeatScheduler calls OnDeadline
+    // Heartbeat deadline (MonotonicClock.NowMs, ms): the server's HeartbeatScheduler calls OnDeadline
     // at it, instead of a Timer per session (one Timer is ~150 bytes and a timer-queue entry).
     private long _deadline;
     // 1 from a ping until its pong. Interlocked rather than a lock per session: a stale pong racing the
@@ -214,7 +214,7 @@ public sealed class EngineIOSocket
     }
 
     /// <summary>Schedules the first ping, <c>pingInterval</c> after the session opened.</summary>
-    internal void StartHeartbeat() => SetDeadline(Environment.TickCount64 + (long)_server.Options.PingInterval.TotalMilliseconds);
+    internal void StartHeartbeat() => SetDeadline(MonotonicClock.NowMs + (long)_server.Options.PingInterval.TotalMilliseconds);
 
     /// <summary>Called by the server's heartbeat scheduler when <paramref name="deadline"/> comes; ignored unless it is still this session's deadline.</summary>
     internal void OnDeadline(long deadline)
@@ -242,7 +242,7 @@ public sealed class EngineIOSocket
     internal void RunOverdueDeadline()
     {
         var deadline = Volatile.Read(ref _deadline);
-        if (Environment.TickCount64 >= deadline) OnDeadline(deadline);
+        if (MonotonicClock.NowMs >= deadline) OnDeadline(deadline);
     }
 
     private void OnPong()
@@ -251,7 +251,7 @@ public sealed class EngineIOSocket
         TryChangeTimer(_server.Options.PingInterval);
     }
 
-    private void TryChangeTimer(TimeSpan due) => SetDeadline(Environment.TickCount64 + (long)due.TotalMilliseconds);
+    private void TryChangeTimer(TimeSpan due) => SetDeadline(MonotonicClock.NowMs + (long)due.TotalMilliseconds);
 
     private void SetDeadline(long deadline)
     {

@@ -27,7 +27,7 @@ internal sealed class HeartbeatScheduler
         _timer = new Timer(static s => ((HeartbeatScheduler)s!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
-    /// <summary>Calls <see cref="EngineIOSocket.OnDeadline"/> at <paramref name="deadline"/> (Environment.TickCount64, ms).</summary>
+    /// <summary>Calls <see cref="EngineIOSocket.OnDeadline"/> at <paramref name="deadline"/> (MonotonicClock.NowMs, ms).</summary>
     public void Schedule(EngineIOSocket socket, long deadline)
     {
         lock (_lock)
@@ -40,7 +40,7 @@ internal sealed class HeartbeatScheduler
     private void Arm(long deadline)
     {
         _armedFor = deadline;
-        _timer.Change(Math.Max(0, deadline - Environment.TickCount64), Timeout.Infinite);
+        _timer.Change(Math.Max(0, deadline - MonotonicClock.NowMs), Timeout.Infinite);
     }
 
     private void OnTimer()
@@ -48,7 +48,7 @@ internal sealed class HeartbeatScheduler
         List<(EngineIOSocket Socket, long Deadline)>? due = null;
         lock (_lock)
         {
-            var now = Environment.TickCount64;
+            var now = MonotonicClock.NowMs;
             _armedFor = long.MaxValue;
             while (_queue.TryPeek(out var socket, out var deadline) && deadline <= now)
             {
