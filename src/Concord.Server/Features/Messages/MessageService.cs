@@ -49,9 +49,7 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
         var decision = await limiter.AcquireAsync(userId, $"c{channelId}", ct);
         if (decision is { Allowed: false }) return SendResult<MessageDto>.Fail(MessageRules.TooFast, decision);
 
-        // An expired nonce is given up by its old message, so it can be used again.
-        if (earlier is not null)
-            await db.Messages.Where(m => m.Id == earlier.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Nonce, (string?)null), ct);
+        // An expired nonce still held by an old message is given up inside InsertAsync, on the unique violation.
 
         var author = await cache.UserAsync(userId, token =>
             db.Users.Where(u => u.Id == userId).Select(u => new UserSummary(u.Id, u.Username, u.DisplayName, u.AvatarUrl)).FirstOrDefaultAsync(token), ct);
