@@ -5,7 +5,7 @@ using StackExchange.Redis;
 
 // The benchmark host: the same two events as tools/socketio-reference/server.js, nothing else.
 //   join  (room, ack)        → joins the room, acks true
-//   bcast ({room, payload})  → io.to(room).emit("msg", payload): encoded once, sender included
+//   bcast ({room, payload}, ack) → io.to(room).emit("msg", payload): encoded once, sender included; acks true
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 // ASP.NET Core starts an Activity for every request when anything listens, and an enabled logger for the
@@ -38,6 +38,7 @@ io.Sockets.OnConnection(socket =>
     {
         var message = e.Args[0];
         io.To(message.GetProperty("room").GetString()!).Emit("msg", message.GetProperty("payload"));
+        if (e.WantsAck) e.Ack(true);
     });
 });
 app.MapSocketIO("/socket.io");

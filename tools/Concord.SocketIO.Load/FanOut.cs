@@ -19,16 +19,18 @@ internal sealed class FanOut(Target target, int rooms, int perRoom, int payloadB
     }
 
     private readonly string _padding = new('x', payloadBytes);
+    private Action<long> _onAck = _ => { };
     private Room[] _rooms = [];
     private LoadClient[] _clients = [];
-    private Histogram _latency = new();
-    private long _delivered, _sent;
+    private Histogram _latency = new(), _ackLatency = new();
+    private long _delivered, _sent, _acked;
     private volatile bool _closedLoop, _sending;
 
     public string Name => $"{rooms} room{(rooms == 1 ? "" : "s")} × {perRoom}";
 
     public async Task SetupAsync()
     {
+        _onAck = OnAck;
         _clients = await target.ConnectManyAsync(rooms * perRoom, OnEvent);
         _rooms = new Room[rooms];
         for (var r = 0; r < rooms; r++) _rooms[r] = new Room(r, _clients[r * perRoom]);
@@ -61,10 +63,12 @@ internal sealed class FanOut(Target target, int rooms, int perRoom, int payloadB
 
         await Task.Delay(warmup);
         _latency = new Histogram();
+        _ackLatency = new Histogram();
         var before = Sample.Take(target.Pid, Interlocked.Read(ref _delivered));
         await Task.Delay(measure);
         var after = Sample.Take(target.Pid, Interlocked.Read(ref _delivered));
         var latency = _latency;
+        var ackLatency = _ackLatency;
         _sending = false;
         stop.Cancel();
         await pacer;
@@ -72,7 +76,11 @@ internal sealed class FanOut(Target target, int rooms, int perRoom, int payloadB
 
         var expected = (Interlocked.Read(ref _sent) - sent0) * perRoom;
         var lost = expected - (Interlocked.Read(ref _delivered) - delivered0);
-        return StepResult.From(Name, step, rate, before, after, latency, lost, _clients.Count(c => c.Dropped));
+        var unacked = Interlocked.Read(ref _sent) - Interlocked.Read(ref _acked);
+        return StepResult.From(Name, step, rate, before, after, latency, lost, _clients.Count(c => c.Dropped)) with
+        {
+            AckP50Ms = ackLatency.PercentileMs(0.50), AckP99Ms = ackLatency.PercentileMs(0.99), Unacked = unacked,
+        };
     }
 
     private async Task PaceAsync(double broadcastsPerSecond, CancellationToken stop)
@@ -99,13 +107,20 @@ internal sealed class FanOut(Target target, int rooms, int perRoom, int payloadB
         }
     }
 
+    /// <summary>As an application emits: a payload built for this send, and an ack asked for (emitWithAck).</summary>
     private Task SendNextAsync(Room room)
     {
         var seq = Interlocked.Increment(ref room.NextSeq) - 1;
         Interlocked.Increment(ref _sent);
-        var frame = Encoding.UTF8.GetBytes(
-            $"42[\"bcast\",{{\"room\":\"r{room.Index}\",\"payload\":{{\"r\":{room.Index},\"s\":{seq},\"t\":{Stopwatch.GetTimestamp()},\"p\":\"{_padding}\"}}}}]");
-        return room.Sender.SendAsync(frame);
+        return room.Sender.EmitAsync(
+            $"\"bcast\",{{\"room\":\"r{room.Index}\",\"payload\":{{\"r\":{room.Index},\"s\":{seq},\"t\":{Stopwatch.GetTimestamp()},\"p\":\"{_padding}\"}}}}",
+            _onAck);
+    }
+
+    private void OnAck(long micros)
+    {
+        _ackLatency.Record(micros);
+        Interlocked.Increment(ref _acked);
     }
 
     private void OnEvent(ReadOnlyMemory<byte> frame)

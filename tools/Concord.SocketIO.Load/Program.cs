@@ -6,7 +6,9 @@ using Concord.SocketIO.Load;
 //   Concord.SocketIO.Load run <name> <base-url> <server-pid> <out.json> [idle=10000] [deliveries/s=30000] [measure s=6]
 //   Concord.SocketIO.Load table <a.json> <b.json> …
 //   Concord.SocketIO.Load hold <base-url> <count> <seconds>
-var json = new JsonSerializerOptions { WriteIndented = true };
+//   Concord.SocketIO.Load gateway <name> <base-url> <server-pid> <out.json> [idle=10000] [sends/s=100] [measure s=10] [receivers=200] [senders=20] [window=4]
+//   Concord.SocketIO.Load gateway-hold <base-url> <count> <seconds>   (registered users, connected with tokens, servers joined)
+var json = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 if (args is ["table", .. var files])
 {
     Table.Print([.. files.Select(f => JsonSerializer.Deserialize<RunResult>(File.ReadAllText(f), json)!)], Console.Out);
@@ -19,6 +21,38 @@ if (args is ["hold", var holdUrl, var holdCount, var holdSeconds])
     var held = await holder.ConnectManyAsync(int.Parse(holdCount), null);
     Console.WriteLine($"holding {held.Length} connections");
     await Task.Delay(TimeSpan.FromSeconds(double.Parse(holdSeconds)));
+    return 0;
+}
+if (args is ["gateway", var gwName, var gwUrl, var gwPid, var gwOut, .. var gwRest])
+{
+    int Arg(int i, int fallback) => gwRest.Length > i ? int.Parse(gwRest[i]) : fallback;
+    var (gwIdle, gwRate, gwSeconds, receivers, senders, gwWindow) = (Arg(0, 10_000), Arg(1, 100), Arg(2, 10), Arg(3, 200), Arg(4, 20), Arg(5, 4));
+    ThreadPool.SetMinThreads(16, 16);
+    using var gwTarget = new Target(gwName, new Uri(gwUrl), int.Parse(gwPid));
+    var gateway = new Gateway(gwTarget);
+    var setup = Stopwatch.GetTimestamp();
+    var users = Math.Max(gwIdle, senders + receivers) + 1;
+    await gateway.SetupAsync(users);
+    Console.WriteLine($"== {gwName}: {users:N0} users registered and joined one server in {Stopwatch.GetElapsedTime(setup).TotalSeconds:0} s");
+    var gwIdleResult = await gateway.IdleAsync(1, gwIdle, TimeSpan.FromSeconds(3));
+    Console.WriteLine($"   {gwIdle:N0} idle authenticated connections: {gwIdleResult.RssPerConnectionKb:0.0} KB RSS per connection ({gwIdleResult.ConnectSeconds:0.0} s to connect and join), dropped {gwIdleResult.DroppedClients}");
+    var gwSteps = await gateway.SendsAsync(1, senders, receivers, gwRate, gwWindow, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(gwSeconds));
+    foreach (var s in gwSteps)
+        Console.WriteLine($"   {s.Step}: {s.SendsPerSecond:N0} sends/s, ack p50 {s.AckP50Ms:0.0} / p99 {s.AckP99Ms:0.0} ms, delivery p50 {s.P50Ms:0.0} / p99 {s.P99Ms:0.0} ms, " +
+            $"{s.ServerCpuPerSendMs:0.00} CPU ms/send ({s.ServerCpuPercent:0}%), {s.RoundTripsPerSend:0.0} DB round trips/send, failed {s.Failed}, lost {s.Lost}, unacked {s.Unacked}");
+    File.WriteAllText(gwOut, JsonSerializer.Serialize(new RunResult(gwName, gwIdleResult, gwSteps), json));
+    return 0;
+}
+if (args is ["gateway-hold", var ghUrl, var ghCount, var ghSeconds])
+{
+    using var ghTarget = new Target("hold", new Uri(ghUrl), Environment.ProcessId);
+    var gateway = new Gateway(ghTarget);
+    await gateway.SetupAsync(int.Parse(ghCount) + 1);
+    Console.WriteLine("registered");
+    await gateway.IdleAsync(1, int.Parse(ghCount), TimeSpan.FromSeconds(double.Parse(ghSeconds)), 
+        // The heap script takes its "before" dump here and then writes a line to our input.
+        onWarm: () => { Console.WriteLine("warmed"); Console.ReadLine(); },
+        onHeld: () => Console.WriteLine($"holding {ghCount} connections"));
     return 0;
 }
 if (args is not ["run", var name, var url, var pidText, var outFile, .. var rest])

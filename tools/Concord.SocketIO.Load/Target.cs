@@ -6,19 +6,23 @@ namespace Concord.SocketIO.Load;
 internal sealed class Target(string name, Uri baseUrl, int pid) : IDisposable
 {
     private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero, UseProxy = false });
-    private readonly HttpClient _http = new() { BaseAddress = baseUrl };
+    // No cookie jar: the gateway benchmark's users authenticate with bearer tokens, one each, over one client.
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = baseUrl };
     private readonly Uri _ws = new($"ws://{baseUrl.Authority}/socket.io/?EIO=4&transport=websocket");
 
     public string Name => name;
     public int Pid => pid;
 
-    public async Task<LoadClient[]> ConnectManyAsync(int count, Action<ReadOnlyMemory<byte>>? onEvent)
+    /// <summary>Connects <paramref name="count"/> clients, 64 at a time; <paramref name="auth"/> gives client i's handshake auth object (JSON).</summary>
+    public async Task<LoadClient[]> ConnectManyAsync(int count, Action<ReadOnlyMemory<byte>>? onEvent, Func<int, string?>? auth = null)
     {
         var clients = new LoadClient[count];
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64 },
-            async (i, ct) => clients[i] = await LoadClient.ConnectAsync(_ws, _invoker, onEvent, ct));
+            async (i, ct) => clients[i] = await LoadClient.ConnectAsync(_ws, _invoker, onEvent, ct, auth?.Invoke(i)));
         return clients;
     }
+
+    public HttpClient Http => _http;
 
     /// <summary>The server's own view after a full collection: GC/V8 heap in use and RSS.</summary>
     public async Task<MemoryProbe> ProbeMemoryAsync() =>

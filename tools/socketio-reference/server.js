@@ -23,8 +23,11 @@ io.on('connection', (socket) => {
     socket.join(room);
     if (typeof ack === 'function') ack(true);
   });
-  // encode-once broadcast to the whole room, sender included
-  socket.on('bcast', (m) => io.to(m.room).emit('msg', m.payload));
+  // encode-once broadcast to the whole room, sender included; acked, as the load tool emits with an ack like emitWithAck
+  socket.on('bcast', (m, ack) => {
+    io.to(m.room).emit('msg', m.payload);
+    if (typeof ack === 'function') ack(true);
+  });
 });
 
 server.listen(port, '127.0.0.1', () => console.log(`listening on 127.0.0.1:${port}`));
