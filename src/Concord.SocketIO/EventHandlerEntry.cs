@@ -57,6 +57,17 @@ internal readonly struct EventHandlerEntry(string name, Delegate handler)
         return -1;
     }
 
+    /// <summary>Appends <paramref name="entry"/> to a copy-on-write handler array (registration is rare, lookup per event).</summary>
+    public static void Add(ref EventHandlerEntry[] handlers, EventHandlerEntry entry)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref handlers);
+            EventHandlerEntry[] updated = [.. current, entry];
+            if (Interlocked.CompareExchange(ref handlers, updated, current) == current) return;
+        }
+    }
+
     /// <summary>The index of the next entry after <paramref name="index"/> with the same name, or -1.</summary>
     public static int Next(EventHandlerEntry[] entries, int index)
     {

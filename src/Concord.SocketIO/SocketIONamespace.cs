@@ -17,6 +17,8 @@ public sealed class SocketIONamespace
     private readonly ConcurrentDictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
     private ImmutableArray<Func<SocketIOSocket, Func<Task>, Task>> _middlewares = [];
     private ImmutableArray<Func<SocketIOSocket, Task>> _onConnection = [];
+    // Handlers every socket of the namespace runs (On below): held once here, not once per socket.
+    private EventHandlerEntry[] _handlers = [];
 
     internal SocketIONamespace(SocketIOServer server, string name, IServiceProvider services)
     {
@@ -61,6 +63,28 @@ public sealed class SocketIONamespace
         ImmutableInterlocked.Update(ref _onConnection, static (list, h) => list.Add(h), handler);
         return this;
     }
+
+    /// <summary>
+    /// Registers a handler for an event on every socket of this namespace, connected now or later (<see cref="SocketIOEvent.Socket"/>
+    /// says which one sent it; per-connection state belongs in <see cref="SocketIOSocket.Data"/>). The same as calling
+    /// <see cref="SocketIOSocket.On(string, Func{SocketIOEvent, Task})"/> in <see cref="OnConnection(Action{SocketIOSocket})"/>,
+    /// without a delegate and a closure per socket: an application with many events and many idle connections holds its
+    /// handlers once. A socket's own handlers for the same name run first. A Concord extension (the JS server has none).
+    /// </summary>
+    public SocketIONamespace On(string eventName, Func<SocketIOEvent, Task> handler) => AddHandler(eventName, handler);
+
+    /// <summary>Registers a synchronous handler for an event on every socket of this namespace (see the other overload).</summary>
+    public SocketIONamespace On(string eventName, Action<SocketIOEvent> handler) => AddHandler(eventName, handler);
+
+    private SocketIONamespace AddHandler(string eventName, Delegate handler)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        ArgumentNullException.ThrowIfNull(handler);
+        EventHandlerEntry.Add(ref _handlers, new EventHandlerEntry(eventName, handler));
+        return this;
+    }
+
+    internal EventHandlerEntry[] Handlers => Volatile.Read(ref _handlers);
 
     /// <summary>Targets the sockets in <paramref name="rooms"/>.</summary>
     public BroadcastOperator To(params IEnumerable<string> rooms) => BroadcastOperator.All(this).To(rooms);

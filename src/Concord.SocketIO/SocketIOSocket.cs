@@ -93,13 +93,8 @@ public sealed partial class SocketIOSocket
     {
         ArgumentNullException.ThrowIfNull(eventName);
         ArgumentNullException.ThrowIfNull(handler);
-        var entry = new EventHandlerEntry(eventName, handler);
-        while (true)
-        {
-            var current = Volatile.Read(ref _handlers);
-            EventHandlerEntry[] updated = [.. current, entry];
-            if (Interlocked.CompareExchange(ref _handlers, updated, current) == current) return this;
-        }
+        EventHandlerEntry.Add(ref _handlers, new EventHandlerEntry(eventName, handler));
+        return this;
     }
 
     /// <summary>Called before the socket leaves its rooms (they are still readable), with the reason.</summary>
@@ -248,18 +243,25 @@ public sealed partial class SocketIOSocket
     private void OnEvent(IncomingPacket packet)
     {
         var data = packet.Data!.Value;
+        // The socket's own handlers for the name first, then the namespace's (registered once for every socket).
         var handlers = Volatile.Read(ref _handlers);
         var index = EventHandlerEntry.Find(handlers, data[0]);
+        var shared = Namespace.Handlers;
+        var sharedIndex = EventHandlerEntry.Find(shared, data[0]);
         if (index < 0)
         {
-            packet.Release();
-            return;
+            if (sharedIndex < 0)
+            {
+                packet.Release();
+                return;
+            }
+            (handlers, index, sharedIndex) = (shared, sharedIndex, -1);
         }
         var args = new SocketIOArgs(data, 1, packet.Attachments, Namespace.Server.Json);
         var e = new SocketIOEvent(this, handlers[index].Name, args, packet.Id);
         // The event's JSON is pooled: it goes back once every handler has finished (its task, not just its
         // synchronous part), so handlers read their arguments across awaits; keeping one longer needs Clone().
-        if (EventHandlerEntry.Next(handlers, index) < 0)
+        if (sharedIndex < 0 && EventHandlerEntry.Next(handlers, index) < 0)
         {
             if (Invoke(handlers[index], e) is { } running) _ = ReleaseAfterAsync(running, packet);
             else packet.Release();
@@ -268,6 +270,8 @@ public sealed partial class SocketIOSocket
         List<Task>? pending = null;
         for (; index >= 0; index = EventHandlerEntry.Next(handlers, index))
             if (Invoke(handlers[index], e) is { } running) (pending ??= []).Add(running);
+        for (; sharedIndex >= 0; sharedIndex = EventHandlerEntry.Next(shared, sharedIndex))
+            if (Invoke(shared[sharedIndex], e) is { } running) (pending ??= []).Add(running);
         if (pending is null) packet.Release();
         else _ = ReleaseAfterAsync(Task.WhenAll(pending), packet);
     }

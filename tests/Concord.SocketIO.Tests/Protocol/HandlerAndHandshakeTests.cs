@@ -30,6 +30,43 @@ public sealed class HandlerAndHandshakeTests
     }
 
     [Fact]
+    public async Task NamespaceHandlersServeEverySocketWithTheSenderAsTheEventsSocketAfterItsOwnHandlers()
+    {
+        await using var host = await TestHost.StartAsync(setup: io =>
+        {
+            io.Sockets.On("who", e => e.Ack(e.Socket.Id));
+            io.Sockets.On("ev", e =>
+            {
+                var order = (List<string>)e.Socket.Data!;
+                order.Add("shared");
+                e.Ack(string.Join(",", order));
+            });
+            io.Sockets.OnConnection(socket =>
+            {
+                socket.Data = new List<string>();
+                socket.On("me", e => e.Ack(socket.Id));
+                socket.On("ev", e => ((List<string>)socket.Data!).Add("own"));
+            });
+        });
+        await using var first = await RawWebSocket.ConnectNamespaceAsync(host);
+        await using var second = await RawWebSocket.ConnectNamespaceAsync(host);
+
+        var ids = new List<string>();
+        foreach (var ws in new[] { first, second })
+        {
+            await ws.SendTextAsync("421[\"me\"]");
+            var me = await ws.ReceiveAsync();
+            await ws.SendTextAsync("422[\"who\"]");
+            var who = await ws.ReceiveAsync();
+            Assert.Equal(me![3..], who![3..]);
+            ids.Add(who[3..]);
+            await ws.SendTextAsync("423[\"ev\"]");
+            Assert.Equal("433[\"own,shared\"]", await ws.ReceiveAsync());
+        }
+        Assert.NotEqual(ids[0], ids[1]);
+    }
+
+    [Fact]
     public async Task HandshakeCarriesQueryUrlAddressAndAnAnonymousUser()
     {
         await using var host = await TestHost.StartAsync(setup: io => io.Sockets.OnConnection(socket =>
