@@ -20,8 +20,14 @@ public sealed class SocketIOHandshake(EngineIORequest request, JsonElement auth)
     /// <summary>Parsed cookies.</summary>
     public IReadOnlyDictionary<string, string> Cookies => request.Cookies;
 
-    /// <summary>The client's <c>auth</c> payload (an empty object when none was sent).</summary>
-    public JsonElement Auth { get; } = auth;
+    /// <summary>
+    /// The client's <c>auth</c> payload (an empty object when none was sent; also once the connection is accepted when
+    /// <see cref="SocketIOOptions.KeepHandshakeAuth"/> is off).
+    /// </summary>
+    public JsonElement Auth { get; private set; } = auth;
+
+    /// <summary>Lets go of the auth payload's JSON (a credential, often the largest thing a handshake carries).</summary>
+    internal void ReleaseAuth() => Auth = EmptyObject;
 
     /// <summary>Remote IP address.</summary>
     public string? Address => request.RemoteAddress;

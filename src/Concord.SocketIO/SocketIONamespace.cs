@@ -132,6 +132,7 @@ public sealed class SocketIONamespace
             }
         }
         if (!client.Connection.IsOpen) return null;
+        if (!Server.Options.KeepHandshakeAuth) socket.Handshake.ReleaseAuth();
 
         _sockets[socket.Id] = socket;
         client.Register(socket);

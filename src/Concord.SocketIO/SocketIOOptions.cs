@@ -23,6 +23,14 @@ public sealed class SocketIOOptions : EngineIOOptions
     /// </summary>
     public ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
 
+    /// <summary>
+    /// Whether <see cref="SocketIOHandshake.Auth"/> stays readable for the socket's life (the default, as in the JS server).
+    /// Off, it is an empty object once the namespace's middleware accepted the connection: an application that reads the
+    /// auth payload only in a middleware (a token checked at the handshake) then does not keep it — its JSON, a few
+    /// hundred bytes with a JWT — for every idle connection.
+    /// </summary>
+    public bool KeepHandshakeAuth { get; set; } = true;
+
     internal new IEnumerable<string> Validate()
     {
         foreach (var error in base.Validate()) yield return error;

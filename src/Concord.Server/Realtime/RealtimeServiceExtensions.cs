@@ -27,6 +27,8 @@ public static class RealtimeServiceExtensions
             o.PingInterval = options.PingInterval;
             o.PingTimeout = options.PingTimeout;
             o.MaxPayload = options.MaxPayload;
+            // The access token in auth is read once, at the handshake (GatewayAuthentication); not kept per idle socket.
+            o.KeepHandshakeAuth = false;
             foreach (var origin in cors.AllowedOrigins) o.CorsOrigins.Add(origin);
             // Payloads on the socket look exactly like the REST API's: camelCase, ids as strings.
             o.JsonSerializerOptions = IdServiceExtensions.ConfigureJson(new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));

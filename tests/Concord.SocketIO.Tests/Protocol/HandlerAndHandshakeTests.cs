@@ -66,6 +66,31 @@ public sealed class HandlerAndHandshakeTests
         Assert.NotEqual(ids[0], ids[1]);
     }
 
+    [Theory]
+    [InlineData(true, "{\"token\":\"t-1\"}")]
+    [InlineData(false, "{}")]
+    public async Task TheAuthPayloadReachesTheMiddlewareAndStaysAfterwardsOnlyWhenKept(bool keep, string afterwards)
+    {
+        await using var host = await TestHost.StartAsync(o => o.KeepHandshakeAuth = keep, io =>
+        {
+            io.Sockets.Use(async (socket, next) =>
+            {
+                socket.Data = socket.Handshake.Auth.GetProperty("token").GetString();
+                await next();
+            });
+            io.Sockets.OnConnection(socket => socket.On("auth", e => e.Ack(socket.Data, socket.Handshake.Auth.GetRawText())));
+        });
+        await using var ws = await RawWebSocket.ConnectAsync(host);
+        await ws.ReceiveAsync();
+        await ws.SendTextAsync("40{\"token\":\"t-1\"}");
+        Assert.StartsWith("40", await ws.ReceiveAsync());
+
+        await ws.SendTextAsync("421[\"auth\"]");
+        using var reply = JsonDocument.Parse((await ws.ReceiveAsync())![3..]);
+        Assert.Equal("t-1", reply.RootElement[0].GetString());
+        Assert.Equal(afterwards, reply.RootElement[1].GetString());
+    }
+
     [Fact]
     public async Task HandshakeCarriesQueryUrlAddressAndAnAnonymousUser()
     {
