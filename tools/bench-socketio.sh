@@ -3,6 +3,8 @@
 # socket.io package (tools/socketio-reference) in turn, driven by the same generator (tools/Concord.SocketIO.Load),
 # then a side-by-side table. Loopback only; about 4 minutes.
 # Usage: tools/bench-socketio.sh [idle connections=10000] [fixed-rate deliveries/s=30000] [seconds per step=6]
+# BENCH_PAIRS=n (default 1) runs n pairs, alternating which server goes first (Concord, Node; Node, Concord; …), a fresh
+# server process per run, the load average printed with each; the table then gives every run and the ratios of the medians.
 # BENCH_ONLY=concord runs the Concord side only (before/after comparisons of the library); BENCH_OUT=<dir> keeps the
 # JSON results and server logs there (BENCH_GC_LOG=1 makes the .NET host log GC activity each second); extra environment for the .NET host goes in BENCH_DOTNET_ENV (e.g. "DOTNET_gcServer=1" for Server GC).
 set -euo pipefail
@@ -55,9 +57,12 @@ run() { # name, then the server command line (its port is appended)
   wait_ready "$port"
   # The box is shared: other processes' load skews both CPU and latency, so it is printed with each run.
   echo "== $name on 127.0.0.1:$port (pid $server_pid), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  timeout 240 dotnet "$load" run "$name" "http://127.0.0.1:$port" "$server_pid" "$tmp/$name.json" "$idle" "$rate" "$seconds" | while IFS= read -r line; do echo "$(date +%T) $line"; done
+  timeout 300 dotnet "$load" run "$name" "http://127.0.0.1:$port" "$server_pid" "$tmp/$name.$run_index.json" "$idle" "$rate" "$seconds" | while IFS= read -r line; do echo "$(date +%T) $line"; done
   stop_server
-  if [ -n "${BENCH_OUT:-}" ]; then mkdir -p "$BENCH_OUT"; cp "$tmp/server.log" "$BENCH_OUT/$name.server.log"; fi
+  echo "== $name done, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  results+=("$tmp/$name.$run_index.json")
+  if [ -n "${BENCH_OUT:-}" ]; then mkdir -p "$BENCH_OUT"; cp "$tmp/server.log" "$BENCH_OUT/$name.$run_index.server.log"; fi
+  run_index=$((run_index + 1))
 }
 
 # shellcheck disable=SC2086 # BENCH_DOTNET_ENV is a list of NAME=value words
@@ -65,12 +70,14 @@ concord_host() { exec env BENCH_GC_LOG="${BENCH_GC_LOG:-0}" ${BENCH_DOTNET_ENV:-
   dotnet tools/Concord.SocketIO.BenchHost/bin/Release/net10.0/Concord.SocketIO.BenchHost.dll --urls "http://127.0.0.1:$1"; }
 node_reference() { exec env NODE_ENV=production node --expose-gc tools/socketio-reference/server.js "$1"; }
 
-run Concord.SocketIO concord_host
-results=("$tmp/Concord.SocketIO.json")
-if [ "${BENCH_ONLY:-}" != concord ]; then
-  run "socket.io (Node)" node_reference
-  results+=("$tmp/socket.io (Node).json")
-fi
+results=()
+run_index=1
+for pair in $(seq 1 "${BENCH_PAIRS:-1}"); do
+  if [ "${BENCH_ONLY:-}" = concord ]; then run Concord.SocketIO concord_host
+  elif [ $((pair % 2)) = 1 ]; then run Concord.SocketIO concord_host; run "socket.io (Node)" node_reference
+  else run "socket.io (Node)" node_reference; run Concord.SocketIO concord_host
+  fi
+done
 if [ -n "${BENCH_OUT:-}" ]; then mkdir -p "$BENCH_OUT"; cp "${results[@]}" "$BENCH_OUT/"; fi
 
 echo
