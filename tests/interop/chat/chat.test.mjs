@@ -344,6 +344,32 @@ test("presence follows the user's sockets across tabs", async () => {
   }
 });
 
+test("a tab that reports itself idle as it closes leaves its user offline, never idle", async () => {
+  // A closing browser tab fires visibilitychange (hidden, so the web client sends set-status idle) just before its
+  // socket closes. Both changes are announced; however the server interleaves them, "offline" must come last.
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  await serverWith(bob, alice);
+  const b = await connect(bob);
+  const seen = [];
+  b.on("presence-update", (p) => { if (p.userId === alice.id) seen.push(p.status); });
+  try {
+    await request(b, "join-servers");
+    for (let round = 0; round <= 10; round++) {
+      const online = next(b, "presence-update", (p) => p.userId === alice.id && p.status === "online");
+      const tab = await connect(alice);
+      // This "online" is announced after every change of the previous round: that round must have ended offline.
+      await online;
+      if (round > 0) assert.equal(seen.at(-2), "offline", `round ${round}: alice was left ${seen.at(-2)} (${seen.join(", ")})`);
+      if (round === 10) { tab.close(); break; }
+      tab.emit("set-status", { status: "idle" });
+      tab.close();
+    }
+  } finally {
+    b.close();
+  }
+});
+
 test("call signaling is relayed only within the call and cleaned up on disconnect", async () => {
   const alice = await newUser("alice");
   const bob = await newUser("bob");
