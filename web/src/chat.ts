@@ -95,10 +95,24 @@ export async function loadServer(serverId: string, force = false): Promise<Serve
 }
 
 async function loadOccupants(detail: ServerDetail) {
-  for (const c of detail.channels.filter((c) => c.type === "voice")) {
-    const ack = await emit("call-participants", { channelId: c.id }).catch(() => undefined);
-    if (ack?.ok) setOccupants(c.id, () => Object.fromEntries((ack.participants as { userId: string; socketId: string }[]).map((p) => [p.socketId, p.userId])));
-  }
+  for (const c of detail.channels.filter((c) => c.type === "voice")) await loadCall(c.id, { channelId: c.id });
+}
+// voice-state-updates seen per call: an answer to call-participants that a live update overtook is stale.
+const callChanges: Record<string, number> = {};
+async function loadCall(key: string, target: { channelId?: string; conversationId?: string }) {
+  const seen = callChanges[key] ?? 0;
+  const ack = await emit("call-participants", target).catch(() => undefined);
+  if (ack?.ok && (callChanges[key] ?? 0) === seen) setOccupants(key, () => Object.fromEntries((ack.participants as { userId: string; socketId: string }[]).map((p) => [p.socketId, p.userId])));
+}
+/**
+ * A call that started before this socket joined its rooms rang nobody here (voice-state-update is not replayed): ask
+ * the open conversation and the most recent ones who is in their calls, so one still rings.
+ */
+async function loadConversationCalls() {
+  const { route, conversations } = getState();
+  const ids = new Set(conversations.slice(0, 10).map((c) => c.id));
+  if (route.kind === "dm") ids.add(route.conversationId);
+  for (const id of ids) await loadCall(`dm:${id}`, { conversationId: id });
 }
 function setOccupants(channelId: string, f: (o: Record<string, string>) => Record<string, string>) {
   setState((s) => ({ occupants: { ...s.occupants, [channelId]: f(s.occupants[channelId] ?? {}) } }));
@@ -266,6 +280,7 @@ function connect() {
     if (document.hidden) void emit("set-status", { status: "idle" }).catch(() => undefined);
     if (s.recovered) { setState({ lastCatchUp: "recovered" }); return; }
     await emit("join-servers").catch(() => undefined);
+    void loadConversationCalls();
     const { route, timelines } = getState();
     if (route.kind === "channel" && route.serverId) await loadServer(route.serverId, true).catch(() => undefined);
     const key = timelineKey(route);
@@ -341,6 +356,7 @@ function connect() {
   s.on("voice-state-update", (v: { channelId?: string; conversationId?: string; userId: string; socketId: string; inCall: boolean }) => {
     const key = v.channelId ?? (v.conversationId ? `dm:${v.conversationId}` : undefined);
     if (!key) return;
+    callChanges[key] = (callChanges[key] ?? 0) + 1;
     setOccupants(key, (o) => {
       const next = { ...o };
       if (v.inCall) next[v.socketId] = v.userId; else delete next[v.socketId];
