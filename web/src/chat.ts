@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client";
-import { api, cmpId, setCsrf, whenSessionEnds, type Conversation, type Member, type Message, type Server, type ServerDetail, type User } from "./api";
+import { api, cmpId, setCsrf, whenSessionEnds, type Attachment, type Conversation, type Member, type MentionCount, type Message, type Server, type ServerDetail, type User } from "./api";
 import { getState, setState, type Route, type Timeline } from "./store";
 import { onCallEvent, leaveCall } from "./voice";
 
@@ -29,10 +29,10 @@ export async function boot() {
 
 export async function signedIn(me: User) {
   setState({ me, toast: undefined });
-  const [servers, conversations] = await Promise.all([
-    api<Server[]>("GET", "/api/servers"), api<Conversation[]>("GET", "/api/conversations"),
+  const [servers, conversations, mentions] = await Promise.all([
+    api<Server[]>("GET", "/api/servers"), api<Conversation[]>("GET", "/api/conversations"), api<MentionCount[]>("GET", "/api/mentions"),
   ]);
-  setState({ servers, conversations });
+  setState({ servers, conversations, mentions: Object.fromEntries(mentions.map((m) => [m.channelId, { serverId: m.serverId, count: m.count }])) });
   connect();
   await navigate(routeFromPath(location.pathname), true);
 }
@@ -48,7 +48,7 @@ function signedOut(notice?: string) {
   void leaveCall();
   socket?.disconnect();
   socket = null;
-  setState({ me: null, servers: [], details: {}, conversations: [], timelines: {}, typing: {}, occupants: {}, route: { kind: "home" }, toast: notice });
+  setState({ me: null, servers: [], details: {}, conversations: [], timelines: {}, typing: {}, occupants: {}, mentions: {}, route: { kind: "home" }, toast: notice });
   history.replaceState(null, "", "/");
 }
 whenSessionEnds(() => { if (getState().me) signedOut("Your session ended. Please log in again."); });
@@ -141,7 +141,10 @@ function merge(items: Message[], incoming: Message[]): Message[] {
 async function openTimeline(route: Route) {
   const key = timelineKey(route);
   if (!key) return;
-  if (route.kind === "channel") void emit("join-channel", { channelId: route.channelId });
+  if (route.kind === "channel") {
+    void emit("join-channel", { channelId: route.channelId });
+    markMentionsRead(route.channelId!);
+  }
   if (route.kind === "dm") void emit("join-conversation", { conversationId: route.conversationId });
   if (getState().timelines[key]?.loaded) return;
   setTimeline(key, () => ({ loading: true }));
@@ -181,13 +184,14 @@ async function catchUp(key: string) {
 }
 
 /** Sends with a nonce; a retry passes the same nonce, so a send that did get through is not doubled. */
-export async function send(key: string, content: string, nonce: string = crypto.randomUUID()) {
+export async function send(key: string, content: string, nonce: string = crypto.randomUUID(), attachments: Attachment[] = []) {
   const me = getState().me!;
   const [kind, id] = key.split(":");
-  const pending: Message = { id: `pending-${nonce}`, nonce, content, author: me, createdAt: new Date().toISOString(), pending: true };
+  const pending: Message = { id: `pending-${nonce}`, nonce, content, author: me, createdAt: new Date().toISOString(), attachments, pending: true };
   setTimeline(key, (t) => ({ items: [...t.items, pending] }));
+  const ids = attachments.length ? { attachments: attachments.map((a) => a.id) } : {};
   const ack = kind === "channel"
-    ? await emit("send-message", { channelId: id, content, nonce }).catch(() => undefined)
+    ? await emit("send-message", { channelId: id, content, nonce, ...ids }).catch(() => undefined)
     : await emit("send-direct-message", { conversationId: id, content, nonce }).catch(() => undefined);
   if (ack?.ok) setTimeline(key, (t) => ({ items: merge(t.items, [ack.message]) }));
   else setTimeline(key, (t) => ({ items: t.items.map((m) => (m.nonce === nonce && m.pending ? { ...m, failed: ack?.error?.message ?? "Not sent." } : m)) }));
@@ -207,6 +211,30 @@ export async function deleteMessage(key: string, m: Message) {
   const path = key.startsWith("channel:") ? `/api/messages/${m.id}` : `/api/conversations/${m.conversationId}/messages/${m.id}`;
   await api("DELETE", path);
   setTimeline(key, (t) => ({ items: t.items.filter((x) => x.id !== m.id) }));
+}
+
+// ---------- mentions ----------
+/** `@username` of a member becomes `<@id>` on the wire, which is what the server counts as a mention. */
+export function toWire(content: string, members: { id: string; username: string }[]) {
+  const find = (name: string) => members.find((m) => m.username.toLowerCase() === name.toLowerCase());
+  return content.replace(/(^|[\s(])@([A-Za-z0-9_.-]+)/g, (all, lead: string, name: string) => {
+    // "@bob." at the end of a sentence: the dot is punctuation unless a username really ends with it.
+    const trail = find(name) ? "" : /[.-]+$/.exec(name)?.[0] ?? "";
+    const u = find(name.slice(0, name.length - trail.length));
+    return u ? `${lead}<@${u.id}>${trail}` : all;
+  });
+}
+
+/** The other way, for editing: `<@id>` back to `@username` (unknown ids stay as they are). */
+export function fromWire(content: string, users: { id: string; username: string }[]) {
+  return content.replace(/<@!?(\d+)>/g, (all, id: string) => { const u = users.find((u) => u.id === id); return u ? `@${u.username}` : all; });
+}
+
+/** Opening a channel reads its mentions (here at once, on the server in the background). */
+function markMentionsRead(channelId: string) {
+  if (!getState().mentions[channelId]) return;
+  setState((s) => { const next = { ...s.mentions }; delete next[channelId]; return { mentions: next }; });
+  void api("DELETE", `/api/channels/${channelId}/mentions`).catch(() => undefined);
 }
 
 let lastTyping = 0;
@@ -304,6 +332,18 @@ function connect() {
     clearTyping(key, m.author.id);
   };
   s.on("new-message", (m: Message) => onMessage(`channel:${m.channelId}`)(m));
+  s.on("attachment-processed", ({ messageId, channelId, attachment }: { messageId: string; channelId: string; attachment: Attachment }) =>
+    setTimeline(`channel:${channelId}`, (t) => ({
+      items: t.items.map((m) => (m.id === messageId ? { ...m, attachments: (m.attachments ?? []).map((a) => (a.id === attachment.id ? attachment : a)) } : m)),
+    })));
+  s.on("mention", ({ channelId, serverId, unreadMentions }: { channelId: string; serverId: string; unreadMentions: number }) => {
+    const r = getState().route;
+    if (r.kind === "channel" && r.channelId === channelId && !document.hidden) {
+      void api("DELETE", `/api/channels/${channelId}/mentions`).catch(() => undefined);
+      return;
+    }
+    setState((st) => ({ mentions: { ...st.mentions, [channelId]: { serverId, count: unreadMentions } } }));
+  });
   s.on("message-updated", (m: Message) => setTimeline(`channel:${m.channelId}`, (t) => (t.loaded ? { items: merge(t.items, [m]) } : {})));
   s.on("message-deleted", ({ id, channelId }: { id: string; channelId: string }) =>
     setTimeline(`channel:${channelId}`, (t) => ({ items: t.items.filter((m) => m.id !== id) })));

@@ -20,10 +20,11 @@ export function Members({ serverId }: { serverId: string }) {
     const mayAct = m.user.id !== me.id && myRank > rank[m.role] && myRank >= 2;
     return (
       <li key={m.user.id} class={`member ${p}`} data-testid="member" data-presence={p}>
-        <button class="member-btn" aria-expanded={open === m.user.id} aria-label={`${displayName(m.user)}, ${p}${m.role !== "member" ? ", " + m.role : ""}`}
-          onClick={() => setOpen(open === m.user.id ? undefined : m.user.id)}>
+        {/* The name read out starts with the visible name (WCAG 2.5.3): "Alice, online, owner". */}
+        <button class="member-btn" aria-expanded={open === m.user.id} onClick={() => setOpen(open === m.user.id ? undefined : m.user.id)}>
           <Avatar user={m.user} presence={p} />
           <span class="ellipsis">{displayName(m.user)}</span>
+          <span class="sr-only">, {p}{m.role !== "member" ? ", " : ""}</span>
           {m.role !== "member" && <span class={`badge ${m.role}`}>{m.role}</span>}
         </button>
         {open === m.user.id && (

@@ -7,6 +7,9 @@ import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
 import { CreateChannelDialog, CreateServerDialog, NewGroupDialog, JoinServerDialog, InviteDialog, ProfileDialog } from "./Dialogs";
 
+/** A red count of unread mentions; read out as part of the button's or link's name. */
+const Unread = ({ count }: { count: number }) => (count > 0 ? <span class="count" data-testid="unread-mentions">{count}<span class="sr-only"> unread mentions</span></span> : null);
+
 const initials = (name: string) => name.split(/\s+/).map((w) => w[0]).join("").slice(0, 3).toUpperCase();
 
 export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
@@ -31,6 +34,7 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
             aria-current={sv.id === serverId ? "page" : undefined} onClick={() => go({ kind: "channel", serverId: sv.id })}>
             {sv.iconUrl ? <img src={sv.iconUrl} alt="" /> : <span aria-hidden="true">{initials(sv.name)}</span>}
             <span class="sr-only">{sv.name}</span>
+            <Unread count={Object.values(s.mentions).reduce((n, m) => n + (m.serverId === sv.id ? m.count : 0), 0)} />
           </button>
         ))}
         <button class="rail-btn add" aria-label="Create a server" title="Create a server" onClick={() => setDialog("create")}><Icon name="plus" size={22} /></button>
@@ -54,6 +58,7 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
                       aria-current={route.kind === "channel" && route.channelId === c.id ? "page" : undefined}
                       onClick={(e) => { e.preventDefault(); go({ kind: "channel", serverId: detail.id, channelId: c.id }); }}>
                       <span class="hash"><Icon name="hash" size={16} /></span>{c.name}
+                      <Unread count={s.mentions[c.id]?.count ?? 0} />
                     </a>
                   </li>
                 ))}

@@ -1,0 +1,111 @@
+// Attachments and mentions through the UI: a PNG and a text file picked with the composer's file input reach the
+// other user (the image inline, its preview swapped in when the server made it; the file as a link); an @mention
+// picked from the autocomplete is highlighted for the one it names, counted while they are elsewhere (live and
+// after a reload, from GET /api/mentions) and read when they open the channel.
+import assert from "node:assert/strict";
+import { deflateSync, crc32 } from "node:zlib";
+import { after, before, test } from "node:test";
+import { axe, launch, message, registerThroughUi, shot, until } from "./helpers.mjs";
+
+let browser, alice, bob, server;
+
+/** A real PNG (RGB, a colour gradient), so the server reads its size from the header and can decode it for previews. */
+function png(width, height) {
+  const chunk = (type, data) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, "ascii");
+    data.copy(out, 8);
+    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) rows.set([x % 256, y % 256, 128], y * (width * 3 + 1) + 1 + x * 3);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
+}
+
+before(async () => {
+  browser = await launch();
+  alice = await registerThroughUi(browser, "alice");
+  bob = await registerThroughUi(browser, "bob");
+  server = await alice.rest("POST", "/api/servers", { name: "Studio" });
+  await bob.rest("POST", "/api/servers/join", { inviteCode: server.inviteCode });
+  for (const u of [alice, bob]) {
+    await u.page.goto(`/channels/${server.id}`);
+    await u.page.getByRole("heading", { name: "# general" }).waitFor();
+  }
+});
+after(async () => { await browser?.close(); });
+
+test("bob attaches a PNG and a text file through the file input and alice sees the image inline and the file as a link", async () => {
+  const composer = bob.page.getByRole("textbox", { name: "Message #general" });
+  await bob.page.getByLabel("Attach files").setInputFiles([
+    { name: "sketch.png", mimeType: "image/png", buffer: png(640, 480) },
+    { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("Chapter one, second draft\n") },
+  ]);
+  // Both uploaded (no "Uploading…" left), then sent with the text.
+  await bob.page.getByTestId("upload").filter({ hasText: "notes.txt" }).waitFor();
+  await bob.page.getByTestId("upload").filter({ hasText: "Uploading" }).first().waitFor({ state: "detached" });
+  await composer.fill("The sketch and my notes");
+  await composer.press("Enter");
+
+  const sent = message(alice.page, "The sketch and my notes");
+  await sent.waitFor();
+  const image = sent.getByTestId("attachment-image").getByRole("img", { name: "sketch.png" });
+  // Laid out at its final size (400×300, the 640×480 scaled to fit) before it loads: the timeline does not jump.
+  assert.deepEqual(await image.evaluate((img) => [img.width, img.height]), [400, 300]);
+  await until(alice.page, () => [...document.querySelectorAll("[data-testid=attachment-image] img")].some((img) => img.complete && img.naturalWidth > 0));
+  // The server makes previews after the send; attachment-processed swaps one in without a reload.
+  await until(alice.page, () => [...document.querySelectorAll("[data-testid=attachment-image] img")].some((img) => /\/(small|large)\.webp\?/.test(img.src) && img.complete && img.naturalWidth > 0));
+  const file = sent.getByTestId("attachment-file").filter({ hasText: "notes.txt" });
+  const href = await file.getAttribute("href");
+  assert.equal(await (await alice.page.request.get(href)).text(), "Chapter one, second draft\n");
+  // Bob's own copy was reconciled with the server's, attachments and all.
+  await message(bob.page, "The sketch and my notes").getByRole("img", { name: "sketch.png" }).waitFor();
+  assert.equal(await bob.page.locator(".msg.pending").count(), 0);
+  await shot(alice.page, "attachments");
+  assert.deepEqual(await axe(alice.page), []);
+});
+
+test("alice mentions bob from the autocomplete; he sees the count while away, after a reload, and the highlight when he looks", async () => {
+  // Bob is elsewhere (his direct messages) when he is mentioned.
+  await bob.page.getByRole("button", { name: "Direct messages" }).click();
+  await bob.page.getByRole("heading", { name: "Welcome to Concord" }).waitFor();
+
+  const composer = alice.page.getByRole("textbox", { name: "Message #general" });
+  await composer.pressSequentially("Thanks @bo");
+  const option = alice.page.getByRole("listbox", { name: "People to mention" }).getByRole("option", { name: /Bob/ });
+  await option.waitFor();
+  assert.equal(await option.getAttribute("aria-selected"), "true");
+  await composer.press("Enter"); // picks the suggestion, does not send
+  assert.equal(await composer.inputValue(), `Thanks @${bob.username} `);
+  await composer.pressSequentially("for the notes");
+  await composer.press("Enter");
+  // On the wire the mention is <@id>; alice sees it as a highlighted name, not addressed to her.
+  const mine = message(alice.page, "for the notes");
+  await mine.getByTestId("mention").filter({ hasText: "@Bob" }).waitFor();
+  assert.equal(await mine.locator(".mention.me").count(), 0);
+
+  // Bob's client counts it live (the mention event), on the server's button and in the home view's list.
+  const badge = bob.page.getByRole("navigation", { name: "Servers" }).getByRole("button", { name: /Studio/ }).getByTestId("unread-mentions");
+  await badge.filter({ hasText: "1" }).waitFor();
+  await bob.page.getByRole("navigation", { name: "Unread mentions" }).getByRole("link", { name: /Studio/ }).waitFor();
+  // A reload keeps it: GET /api/mentions.
+  await bob.page.reload();
+  await badge.filter({ hasText: "1" }).waitFor();
+  await shot(bob.page, "unread-mentions");
+
+  await bob.page.getByRole("navigation", { name: "Unread mentions" }).getByRole("link", { name: /Studio/ }).click();
+  const forBob = message(bob.page, "for the notes");
+  await forBob.locator(".mention.me").filter({ hasText: "@Bob" }).waitFor();
+  assert.match(await forBob.getAttribute("class"), /mentions-me/);
+  // Opening the channel read them, here and on the server.
+  await badge.waitFor({ state: "detached" });
+  await until(bob.page, async () => (await (await fetch("/api/mentions")).json()).length === 0);
+  assert.deepEqual(await axe(bob.page), []);
+});
