@@ -261,6 +261,8 @@ function addServer(server: Server) {
   setState((s) => ({ servers: s.servers.some((x) => x.id === server.id) ? s.servers : [...s.servers, server] }));
 }
 export async function kick(serverId: string, userId: string) { await api("DELETE", `/api/servers/${serverId}/members/${userId}`); }
+/** Owner only; member-updated brings the change to everyone, this client included. */
+export async function setRole(serverId: string, userId: string, role: "admin" | "member") { await api("PATCH", `/api/servers/${serverId}/members/${userId}`, { role }); }
 export async function ban(serverId: string, userId: string) { await api("PUT", `/api/servers/${serverId}/bans/${userId}`, {}); }
 export async function openDm(userId: string) {
   const c = await api<Conversation>("POST", "/api/conversations", { userId });
@@ -379,7 +381,15 @@ function connect() {
   });
   s.on("server-deleted", ({ serverId }: { serverId: string }) => removeServer(serverId));
   s.on("member-joined", ({ serverId, member }: { serverId: string; member: Member }) => updateMembers(serverId, (ms) => [...ms.filter((m) => m.user.id !== member.user.id), member], member));
-  s.on("member-updated", ({ serverId, member }: { serverId: string; member: Member }) => updateMembers(serverId, (ms) => ms.map((m) => (m.user.id === member.user.id ? { ...m, ...member } : m))));
+  // A role change, or a profile change (name, avatar) sent to each server the user is in: conversations show it too.
+  s.on("member-updated", ({ serverId, member }: { serverId: string; member: Member }) => {
+    updateMembers(serverId, (ms) => ms.map((m) => (m.user.id === member.user.id ? { ...m, ...member, presence: m.presence } : m)));
+    setState((st) => ({
+      conversations: st.conversations.map((c) => (c.participants.some((p) => p.id === member.user.id)
+        ? { ...c, participants: c.participants.map((p) => (p.id === member.user.id ? { ...p, ...member.user } : p)) } : c)),
+      me: st.me && st.me.id === member.user.id ? { ...st.me, ...member.user } : st.me,
+    }));
+  });
   s.on("member-left", ({ serverId, userId }: { serverId: string; userId: string }) => {
     if (userId === getState().me?.id) removeServer(serverId);
     else updateMembers(serverId, (ms) => ms.filter((m) => m.user.id !== userId));

@@ -1,7 +1,9 @@
 // Attachments and mentions through the UI: a PNG and a text file picked with the composer's file input reach the
 // other user (the image inline, its preview swapped in when the server made it; the file as a link); an @mention
 // picked from the autocomplete is highlighted for the one it names, counted while they are elsewhere (live and
-// after a reload, from GET /api/mentions) and read when they open the channel.
+// after a reload, from GET /api/mentions) and read when they open the channel. Then what changes under a reader's
+// eyes without a reload: another user's new name and avatar, a role given by the owner, a channel renamed; and a
+// ban lifted from the server settings.
 import assert from "node:assert/strict";
 import { deflateSync, crc32 } from "node:zlib";
 import { after, before, test } from "node:test";
@@ -89,7 +91,7 @@ test("alice mentions bob from the autocomplete; he sees the count while away, af
   // On the wire the mention is <@id>; alice sees it as a highlighted name, not addressed to her.
   const mine = message(alice.page, "for the notes");
   await mine.getByTestId("mention").filter({ hasText: "@Bob" }).waitFor();
-  assert.equal(await mine.locator(".mention.me").count(), 0);
+  assert.equal(await mine.locator(".mention.self").count(), 0);
 
   // Bob's client counts it live (the mention event), on the server's button and in the home view's list.
   const badge = bob.page.getByRole("navigation", { name: "Servers" }).getByRole("button", { name: /Studio/ }).getByTestId("unread-mentions");
@@ -102,10 +104,66 @@ test("alice mentions bob from the autocomplete; he sees the count while away, af
 
   await bob.page.getByRole("navigation", { name: "Unread mentions" }).getByRole("link", { name: /Studio/ }).click();
   const forBob = message(bob.page, "for the notes");
-  await forBob.locator(".mention.me").filter({ hasText: "@Bob" }).waitFor();
+  await forBob.locator(".mention.self").filter({ hasText: "@Bob" }).waitFor();
   assert.match(await forBob.getAttribute("class"), /mentions-me/);
   // Opening the channel read them, here and on the server.
   await badge.waitFor({ state: "detached" });
   await until(bob.page, async () => (await (await fetch("/api/mentions")).json()).length === 0);
   assert.deepEqual(await axe(bob.page), []);
+});
+
+test("bob changes his display name and uploads an avatar; alice's member list and timeline show both without a reload", async () => {
+  await bob.page.getByRole("button", { name: "Edit profile" }).click();
+  await bob.page.getByLabel("Display name").fill("Bobby Tables");
+  await bob.page.getByLabel("Avatar image").setInputFiles({ name: "me.png", mimeType: "image/png", buffer: png(96, 96) });
+  await bob.page.getByRole("button", { name: "Save" }).click();
+  await bob.page.locator(".me").getByText("Bobby Tables").waitFor();
+
+  const members = alice.page.getByRole("complementary", { name: "Members" });
+  const row = members.getByRole("button", { name: /^Bobby Tables, online/ });
+  await row.waitFor();
+  // The avatar is the server's re-encoded copy, and it loads.
+  await until(alice.page, () => [...document.querySelectorAll(".members .avatar img")].some((img) => /\/media\/p\/[0-9a-f]{64}\.webp$/.test(img.src) && img.complete && img.naturalWidth > 0));
+  // His earlier message is shown under his new name too.
+  await message(alice.page, "The sketch and my notes").getByText("Bobby Tables").waitFor();
+});
+
+test("the owner makes bob an admin and renames a channel; bob's client follows live", async () => {
+  const members = alice.page.getByRole("complementary", { name: "Members" });
+  await members.getByRole("button", { name: /^Bobby Tables/ }).click();
+  await members.getByRole("button", { name: "Make admin" }).click();
+  await members.getByRole("button", { name: /^Bobby Tables, online, admin/i }).waitFor();
+  // Bob's own client hears it (member-updated) and offers him what admins may do.
+  await bob.page.getByRole("button", { name: "Server settings" }).waitFor();
+
+  await alice.page.getByRole("button", { name: "Server settings" }).click();
+  await alice.page.getByRole("textbox", { name: "Name of the text channel general" }).fill("lobby");
+  await alice.page.getByRole("textbox", { name: "Name of the text channel general" }).press("Enter");
+  await bob.page.getByRole("heading", { name: "# lobby" }).waitFor();
+  await bob.page.getByRole("navigation", { name: "Channels" }).getByRole("link", { name: "lobby" }).waitFor();
+  assert.deepEqual(await axe(alice.page), []);
+  await shot(alice.page, "server-settings");
+  await alice.page.getByRole("button", { name: "Done" }).click();
+});
+
+test("an admin bans carol from the member list and lifts the ban from the server settings; she can join again", async () => {
+  const carol = await registerThroughUi(browser, "carol");
+  try {
+    await carol.rest("POST", "/api/servers/join", { inviteCode: server.inviteCode });
+    const members = bob.page.getByRole("complementary", { name: "Members" });
+    await members.getByRole("button", { name: /^Carol/ }).click();
+    await members.getByRole("button", { name: "Ban" }).click();
+    await members.getByRole("button", { name: /^Carol/ }).waitFor({ state: "detached" });
+
+    await bob.page.getByRole("button", { name: "Server settings" }).click();
+    const unban = bob.page.getByRole("list", { name: "Banned users" }).getByRole("button", { name: "Unban Carol" });
+    await unban.click();
+    await unban.waitFor({ state: "detached" });
+    await bob.page.getByText("Nobody is banned.").waitFor();
+    await bob.page.getByRole("button", { name: "Done" }).click();
+    await carol.rest("POST", "/api/servers/join", { inviteCode: server.inviteCode });
+    await members.getByRole("button", { name: /^Carol/ }).waitFor();
+  } finally {
+    await carol.context.close();
+  }
 });

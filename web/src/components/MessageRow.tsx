@@ -20,12 +20,14 @@ export function MessageRow({ m, grouped, tlKey, mine, canDelete, users, meId }: 
     } catch (e) { toast(e); }
   };
   const forMe = mentions(m.content, meId);
+  // The author as we know them now (a name or avatar changed since the message was loaded shows at once).
+  const author = users.find((u) => u.id === m.author.id) ?? m.author;
   return (
     <li class={`msg${grouped ? " grouped" : ""}${m.pending ? " pending" : ""}${m.failed ? " failed" : ""}${forMe ? " mentions-me" : ""}`}
       data-message-id={m.id} data-testid="message">
-      {grouped ? <span class="gutter muted" aria-hidden="true">{time(m.createdAt)}</span> : <Avatar user={m.author} size={40} />}
+      {grouped ? <span class="gutter muted" aria-hidden="true">{time(m.createdAt)}</span> : <Avatar user={author} size={40} />}
       <div class="msg-body">
-        {!grouped && <div class="msg-meta"><strong>{displayName(m.author)}</strong><time dateTime={m.createdAt} class="muted">{time(m.createdAt)}</time></div>}
+        {!grouped && <div class="msg-meta"><strong>{displayName(author)}</strong><time dateTime={m.createdAt} class="muted">{time(m.createdAt)}</time></div>}
         {editing ? (
           <textarea class="edit" aria-label="Edit message" defaultValue={fromWire(m.content, users)} autoFocus rows={2}
             onKeyDown={(e) => {
@@ -59,7 +61,7 @@ function Content({ text, users, meId }: { text: string; users: UserSummary[]; me
         const id = i % 2 ? /\d+/.exec(part)?.[0] : undefined;
         if (!id) return part;
         const u = users.find((u) => u.id === id);
-        return <span key={i} class={`mention${id === meId ? " me" : ""}`} data-testid="mention" data-user-id={id}>@{u ? displayName(u) : "unknown"}</span>;
+        return <span key={i} class={`mention${id === meId ? " self" : ""}`} data-testid="mention" data-user-id={id}>@{u ? displayName(u) : "unknown"}</span>;
       })}
     </>
   );

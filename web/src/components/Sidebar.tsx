@@ -5,6 +5,7 @@ import { useStore } from "../store";
 import { joinCall, leaveCall, toggleCamera, toggleMute } from "../voice";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
+import { ServerSettingsDialog } from "./Settings";
 import { CreateChannelDialog, CreateServerDialog, NewGroupDialog, JoinServerDialog, InviteDialog, ProfileDialog } from "./Dialogs";
 
 /** A red count of unread mentions; read out as part of the button's or link's name. */
@@ -14,7 +15,7 @@ const initials = (name: string) => name.split(/\s+/).map((w) => w[0]).join("").s
 
 export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
   const s = useStore((s) => s);
-  const [dialog, setDialog] = useState<"create" | "join" | "invite" | "profile" | "channel" | "group" | null>(null);
+  const [dialog, setDialog] = useState<"create" | "join" | "invite" | "profile" | "channel" | "group" | "settings" | null>(null);
   const route = s.route;
   const serverId = route.kind === "channel" ? route.serverId : undefined;
   const detail = serverId ? s.details[serverId] : undefined;
@@ -47,6 +48,7 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
               <h2 title={detail.name}>{detail.name}</h2>
               {myRole !== "member" && <button class="icon-btn" aria-label="Create a channel" title="Create a channel" onClick={() => setDialog("channel")}><Icon name="plus" size={18} /></button>}
               <button class="icon-btn" aria-label="Invite people" title="Invite people" onClick={() => setDialog("invite")}><Icon name="invite" size={18} /></button>
+              {myRole !== "member" && <button class="icon-btn" aria-label="Server settings" title="Server settings" onClick={() => setDialog("settings")}><Icon name="settings" size={18} /></button>}
               {myRole !== "owner" && <button class="icon-btn" aria-label="Leave server" title="Leave server" onClick={() => { if (confirm(`Leave ${detail.name}?`)) leaveServer(detail.id).catch(toast); }}><Icon name="logout" size={18} /></button>}
             </header>
             <nav class="channels" aria-label="Channels">
@@ -136,6 +138,7 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
       {dialog === "profile" && <ProfileDialog onClose={() => setDialog(null)} />}
       {dialog === "group" && <NewGroupDialog onClose={() => setDialog(null)} />}
       {dialog === "channel" && detail && <CreateChannelDialog serverId={detail.id} onClose={() => setDialog(null)} />}
+      {dialog === "settings" && detail && <ServerSettingsDialog serverId={detail.id} onClose={() => setDialog(null)} />}
     </div>
   );
 }
