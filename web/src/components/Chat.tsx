@@ -1,7 +1,7 @@
 import { Fragment } from "preact";
-import { useLayoutEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { displayName, type UserSummary } from "../api";
-import { loadOlder, navigate, timelineKey } from "../chat";
+import { loadOlder, loadServer, navigate, timelineKey } from "../chat";
 import { memberOf, useStore, type State } from "../store";
 import { Composer } from "./Composer";
 import { Icon } from "./Icon";
@@ -76,8 +76,10 @@ function Welcome() {
   const mentions = useStore((s) => s.mentions);
   const details = useStore((s) => s.details);
   const unread = Object.entries(mentions);
+  // Channel names for the list: the servers with unread mentions, loaded once each.
+  useEffect(() => { for (const [, m] of unread) void loadServer(m.serverId).catch(() => undefined); }, [unread.length]);
   return (
-    <div class="center welcome">
+    <div class="center welcome"><div>
       <h2>Welcome to Concord</h2>
       <p class="muted">{servers.length ? "Pick a server on the left, or a direct message." : "Create a server with + or join one with an invite code."}</p>
       {unread.length > 0 && (
@@ -98,7 +100,7 @@ function Welcome() {
           </ul>
         </nav>
       )}
-    </div>
+    </div></div>
   );
 }
 
