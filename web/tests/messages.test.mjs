@@ -5,31 +5,10 @@
 // eyes without a reload: another user's new name and avatar, a role given by the owner, a channel renamed; and a
 // ban lifted from the server settings.
 import assert from "node:assert/strict";
-import { deflateSync, crc32 } from "node:zlib";
 import { after, before, test } from "node:test";
-import { axe, launch, message, registerThroughUi, shot, until } from "./helpers.mjs";
+import { axe, launch, message, png, registerThroughUi, shot, TIMEOUT, until } from "./helpers.mjs";
 
 let browser, alice, bob, server;
-
-/** A real PNG (RGB, a colour gradient), so the server reads its size from the header and can decode it for previews. */
-function png(width, height) {
-  const chunk = (type, data) => {
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    out.write(type, 4, "ascii");
-    data.copy(out, 8);
-    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) rows.set([x % 256, y % 256, 128], y * (width * 3 + 1) + 1 + x * 3);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
-}
 
 before(async () => {
   browser = await launch();
@@ -166,4 +145,22 @@ test("an admin bans carol from the member list and lifts the ban from the server
   } finally {
     await carol.context.close();
   }
+});
+
+test("on a phone the image, the mention and the composer's suggestions fit the screen", async () => {
+  const context = await browser.newContext({ baseURL: alice.page.url(), viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, storageState: await alice.context.storageState() });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  await page.goto(`/channels/${server.id}`);
+  const sent = message(page, "The sketch and my notes");
+  await sent.getByRole("img", { name: "sketch.png" }).waitFor();
+  await page.getByRole("textbox", { name: "Message #lobby" }).pressSequentially("@bo");
+  await page.getByRole("listbox", { name: "People to mention" }).getByRole("option", { name: /Bobby Tables/ }).waitFor();
+  // Nothing wider than the screen: no sideways scrolling.
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), "the page scrolls sideways");
+  const box = await sent.getByRole("img", { name: "sketch.png" }).boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 390, JSON.stringify(box));
+  await shot(page, "phone-attachments-mentions");
+  assert.deepEqual(await axe(page), []);
+  await context.close();
 });

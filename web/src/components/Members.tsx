@@ -10,13 +10,17 @@ export function Members({ serverId }: { serverId: string }) {
   const detail = useStore((s) => s.details[serverId]);
   const presence = useStore((s) => s.presence);
   const me = useStore((s) => s.me!);
+  // Our own presence-update may have gone out before this socket joined the server's room: while connected we are here.
+  const connected = useStore((s) => s.connection === "connected");
   const [open, setOpen] = useState<string>();
   if (!detail) return null;
   const myRank = rank[detail.members.find((m) => m.user.id === me.id)?.role ?? "member"];
-  const online = detail.members.filter((m) => (presence[m.user.id] ?? "offline") !== "offline");
-  const offline = detail.members.filter((m) => (presence[m.user.id] ?? "offline") === "offline");
+
+  const statusOf = (id: string) => (id === me.id && connected ? "online" : presence[id] ?? "offline");
+  const online = detail.members.filter((m) => statusOf(m.user.id) !== "offline");
+  const offline = detail.members.filter((m) => statusOf(m.user.id) === "offline");
   const row = (m: Member) => {
-    const p = presence[m.user.id] ?? "offline";
+    const p = statusOf(m.user.id);
     const mayAct = m.user.id !== me.id && myRank > rank[m.role] && myRank >= 2;
     return (
       <li key={m.user.id} class={`member ${p}`} data-testid="member" data-presence={p}>
