@@ -1,10 +1,8 @@
-using Concord.Server.Infrastructure.Data;
+using Concord.Server.Features.Members;
+using Concord.Server.Realtime.Contracts;
 using Concord.SocketIO;
-using Microsoft.EntityFrameworkCore;
 
 namespace Concord.Server.Realtime;
-
-public sealed record SetStatusRequest(string? Status);
 
 /// <summary>
 /// Keeps presence in step with sockets and tells the servers a user shares (rooms server:&lt;id&gt;) when the
@@ -19,9 +17,17 @@ internal sealed class PresenceEvents(IServiceScopeFactory scopes, IPresenceStore
 
     public async Task ConnectedAsync(SocketIOSocket socket, SocketUser user)
     {
-        socket.OnEvent(user, "set-status", e => SetStatus(e, user));
+        socket.On(user, ClientEvents.SetStatus, SetStatus);
         socket.OnDisconnect(reason => { _ = DisconnectedAsync(socket, user); });
         await ApplyAsync(socket, user.UserId, PresenceStatus.Online);
+    }
+
+    private async Task<Reply<StatusAck>> SetStatus(EventCall<SetStatusPayload> call)
+    {
+        var (user, status) = (call.User, call.Payload.Status == "idle" ? PresenceStatus.Idle : PresenceStatus.Online);
+        user.Status = status;
+        var after = await ApplyAsync(call.Socket, user.UserId, status);
+        return new StatusAck(after.Wire());
     }
 
     /// <summary>Records the socket's status (null: the socket is gone) and announces the user's new aggregate, which it answers.</summary>
@@ -46,20 +52,6 @@ internal sealed class PresenceEvents(IServiceScopeFactory scopes, IPresenceStore
         }
     }
 
-    private async Task SetStatus(SocketIOEvent e, SocketUser user)
-    {
-        var status = e.Payload<SetStatusRequest>()?.Status switch
-        {
-            "online" => PresenceStatus.Online,
-            "idle" => PresenceStatus.Idle,
-            _ => (PresenceStatus?)null,
-        };
-        if (status is null) { e.Ack(Ack.Error(Infrastructure.Errors.ApiError.Field("status", "Must be \"online\" or \"idle\"."))); return; }
-        user.Status = status.Value;
-        var after = await ApplyAsync(e.Socket, user.UserId, status.Value);
-        e.Ack(new { ok = true, status = Name(after) });
-    }
-
     private async Task DisconnectedAsync(SocketIOSocket socket, SocketUser user)
     {
         try
@@ -75,19 +67,11 @@ internal sealed class PresenceEvents(IServiceScopeFactory scopes, IPresenceStore
     private async Task BroadcastAsync(long userId, PresenceStatus status)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ConcordDbContext>();
-        var rooms = await db.Members.Where(m => m.UserId == userId).Select(m => m.ServerId).ToListAsync();
+        var rooms = await scope.ServiceProvider.GetRequiredService<Memberships>().ServerIdsAsync(userId);
         if (rooms.Count == 0) return;
         // One emit to the union of rooms: a socket in several shared servers gets it once.
-        await io.To(rooms.Select(Rooms.Server)).Emit("presence-update", new { userId, status = Name(status) });
+        await io.To(rooms.Select(Rooms.Server)).Emit(ServerEvents.PresenceUpdate, new PresenceUpdate(userId, status.Wire()));
     }
-
-    public static string Name(PresenceStatus status) => status switch
-    {
-        PresenceStatus.Online => "online",
-        PresenceStatus.Idle => "idle",
-        _ => "offline",
-    };
 }
 
 /// <summary>Refreshes this node's presence entries so that those of a crashed node expire.</summary>

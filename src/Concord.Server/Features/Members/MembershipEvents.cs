@@ -2,6 +2,7 @@ using Concord.Server.Features.Servers;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Realtime;
 using Microsoft.EntityFrameworkCore;
+using Concord.Server.Realtime.Contracts;
 
 namespace Concord.Server.Features.Members;
 
@@ -43,6 +44,6 @@ internal static class MembershipEvents
     public static async Task<List<MemberDto>> WithPresenceAsync(this List<MemberDto> members, IPresenceStore presence)
     {
         var statuses = await presence.GetManyAsync(members.Select(m => m.User.Id).ToList());
-        return members.Select(m => m with { Presence = PresenceEvents.Name(statuses.GetValueOrDefault(m.User.Id)) }).ToList();
+        return members.Select(m => m with { Presence = statuses.GetValueOrDefault(m.User.Id).Wire() }).ToList();
     }
 }
