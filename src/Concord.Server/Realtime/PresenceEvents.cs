@@ -1,10 +1,8 @@
-using Concord.Server.Infrastructure.Data;
+using Concord.Server.Features.Members;
+using Concord.Server.Realtime.Contracts;
 using Concord.SocketIO;
-using Microsoft.EntityFrameworkCore;
 
 namespace Concord.Server.Realtime;
-
-public sealed record SetStatusRequest(string? Status);
 
 /// <summary>
 /// Keeps presence in step with sockets and tells the servers a user shares (rooms server:&lt;id&gt;) when the
@@ -12,35 +10,53 @@ public sealed record SetStatusRequest(string? Status);
 /// </summary>
 internal sealed class PresenceEvents(IServiceScopeFactory scopes, IPresenceStore presence, SocketIOServer io, ILogger<PresenceEvents> logger)
 {
+    // One user's changes on this node are written and announced one at a time. A closing tab reports itself hidden
+    // ("set-status" idle) just before its socket closes: without this the two broadcasts raced (each looks up the
+    // user's servers first), and a late "idle" could reach the others after "offline" and stay there.
+    private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
     public async Task ConnectedAsync(SocketIOSocket socket, SocketUser user)
     {
-        socket.OnEvent(user, "set-status", e => SetStatus(e, user));
-        socket.OnDisconnect(reason => { _ = DisconnectedAsync(socket.Id, user); });
-        var (before, after) = await presence.SetAsync(user.UserId, socket.Id, PresenceStatus.Online);
-        if (before != after) await BroadcastAsync(user.UserId, after);
+        socket.On(user, ClientEvents.SetStatus, SetStatus);
+        socket.OnDisconnect(reason => { _ = DisconnectedAsync(socket, user); });
+        await ApplyAsync(socket, user.UserId, PresenceStatus.Online);
     }
 
-    private async Task SetStatus(SocketIOEvent e, SocketUser user)
+    private async Task<Reply<StatusAck>> SetStatus(EventCall<SetStatusPayload> call)
     {
-        var status = e.Payload<SetStatusRequest>()?.Status switch
-        {
-            "online" => PresenceStatus.Online,
-            "idle" => PresenceStatus.Idle,
-            _ => (PresenceStatus?)null,
-        };
-        if (status is null) { e.Ack(Ack.Error(Infrastructure.Errors.ApiError.Field("status", "Must be \"online\" or \"idle\"."))); return; }
-        user.Status = status.Value;
-        var (before, after) = await presence.SetAsync(user.UserId, e.Socket.Id, status.Value);
-        if (before != after) await BroadcastAsync(user.UserId, after);
-        e.Ack(new { ok = true, status = Name(after) });
+        var (user, status) = (call.User, call.Payload.Status == "idle" ? PresenceStatus.Idle : PresenceStatus.Online);
+        user.Status = status;
+        var after = await ApplyAsync(call.Socket, user.UserId, status);
+        return new StatusAck(after.Wire());
     }
 
-    private async Task DisconnectedAsync(string socketId, SocketUser user)
+    /// <summary>Records the socket's status (null: the socket is gone) and announces the user's new aggregate, which it answers.</summary>
+    private async Task<PresenceStatus> ApplyAsync(SocketIOSocket socket, long userId, PresenceStatus? status)
+    {
+        var gate = _gates[(int)((ulong)userId % (ulong)_gates.Length)];
+        await gate.WaitAsync();
+        try
+        {
+            var (before, after) = status is { } s
+                ? await presence.SetAsync(userId, socket.Id, s)
+                : await presence.RemoveAsync(userId, socket.Id);
+            // The socket closed while its status was being written: its disconnect may already have removed the
+            // entry, which this write brought back. Take it out again, or it outlives the socket.
+            if (status is not null && !socket.Connected) (_, after) = await presence.RemoveAsync(userId, socket.Id);
+            if (before != after) await BroadcastAsync(userId, after);
+            return after;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task DisconnectedAsync(SocketIOSocket socket, SocketUser user)
     {
         try
         {
-            var (before, after) = await presence.RemoveAsync(user.UserId, socketId);
-            if (before != after) await BroadcastAsync(user.UserId, after);
+            await ApplyAsync(socket, user.UserId, null);
         }
         catch (Exception ex)
         {
@@ -51,19 +67,11 @@ internal sealed class PresenceEvents(IServiceScopeFactory scopes, IPresenceStore
     private async Task BroadcastAsync(long userId, PresenceStatus status)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ConcordDbContext>();
-        var rooms = await db.Members.Where(m => m.UserId == userId).Select(m => m.ServerId).ToListAsync();
+        var rooms = await scope.ServiceProvider.GetRequiredService<Memberships>().ServerIdsAsync(userId);
         if (rooms.Count == 0) return;
         // One emit to the union of rooms: a socket in several shared servers gets it once.
-        await io.To(rooms.Select(Rooms.Server)).Emit("presence-update", new { userId, status = Name(status) });
+        await io.To(rooms.Select(Rooms.Server)).Emit(ServerEvents.PresenceUpdate, new PresenceUpdate(userId, status.Wire()));
     }
-
-    public static string Name(PresenceStatus status) => status switch
-    {
-        PresenceStatus.Online => "online",
-        PresenceStatus.Idle => "idle",
-        _ => "offline",
-    };
 }
 
 /// <summary>Refreshes this node's presence entries so that those of a crashed node expire.</summary>

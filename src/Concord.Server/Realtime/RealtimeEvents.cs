@@ -1,3 +1,4 @@
+using Concord.Server.Realtime.Contracts;
 using Concord.SocketIO;
 
 namespace Concord.Server.Realtime;
@@ -5,11 +6,8 @@ namespace Concord.Server.Realtime;
 /// <summary>REST writes reach sockets through the Socket.IO server; with the Redis adapter, on every node.</summary>
 internal sealed partial class SocketIORealtimeEvents(SocketIOServer io, TypingTracker typing, ILogger<SocketIORealtimeEvents> logger) : IRealtimeEvents
 {
-    public ValueTask PublishAsync(string room, string eventName, object payload) =>
-        new(io.To(room).Emit(eventName, payload));
-
-    public ValueTask PublishAsync(IReadOnlyCollection<string> rooms, string eventName, object payload) =>
-        new(io.To([.. rooms]).Emit(eventName, payload));
+    public ValueTask PublishAsync(IReadOnlyCollection<string> rooms, OutgoingEvent e) =>
+        new(io.To([.. rooms]).Emit(e));
 
     public ValueTask JoinRoomsAsync(long userId, IReadOnlyCollection<string> rooms) =>
         new(io.In(Rooms.User(userId)).SocketsJoin([.. rooms]));
@@ -37,9 +35,9 @@ internal sealed partial class SocketIORealtimeEvents(SocketIOServer io, TypingTr
         foreach (var socket in sockets)
         {
             if (socket.Data is not SocketUser { CallRoom: { } call, CallPlace: { } place } user || !rooms.Contains(call) || !socket.Rooms.Contains(call)) continue;
-            _ = io.To(call).Emit("user-left-call", new { userId = user.UserId, socketId = socket.Id });
+            _ = io.To(call).Emit(ServerEvents.UserLeftCall, new CallParticipant(user.UserId, socket.Id));
             string[] audience = place.ServerId is { } serverId ? [Rooms.Server(serverId)] : [Rooms.Conversation(place.ConversationId!.Value), userRoom];
-            _ = io.To(audience).Emit("voice-state-update", new VoiceStateUpdate(place.ChannelId, place.ServerId, place.ConversationId, user.UserId, socket.Id, InCall: false));
+            _ = io.To(audience).Emit(ServerEvents.VoiceStateUpdate, new VoiceStateUpdate(place.ChannelId, place.ServerId, place.ConversationId, user.UserId, socket.Id, InCall: false));
         }
     }
 
