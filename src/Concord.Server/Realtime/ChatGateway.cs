@@ -23,21 +23,28 @@ internal sealed class ChatGateway(
     public void Attach(SocketIONamespace nsp)
     {
         nsp.Use(auth.AuthenticateAsync);
+        // Registered once for every socket (GatewayEvents.On on the namespace); they serve a socket once it is ready below.
+        rooms.Register(nsp);
+        typing.Register(nsp);
+        messages.Register(nsp);
+        presence.Register(nsp);
         nsp.OnConnection(async socket =>
         {
             var user = (SocketUser)socket.Data!;
-            if (socket.Recovered && !await auth.StillValidAsync(user))
+            if (socket.Recovered)
             {
-                socket.Disconnect(close: true);
-                return;
+                // Not ready while its user is checked again: in-memory recovery gives back the same SocketUser, ready before.
+                user.Gateway = null;
+                if (!await auth.StillValidAsync(user))
+                {
+                    socket.Disconnect(close: true);
+                    return;
+                }
             }
             // Also after a recovery, whose restored data carries no budget.
             user.Budget ??= new EventBudget(options.EventsPerWindow, options.EventWindow, time);
             user.Gateway = _gateway;
             socket.Join(Rooms.User(user.UserId));
-            rooms.Register(socket, user);
-            typing.Register(socket, user);
-            messages.Register(socket, user);
             calls.Register(socket, user);
             await presence.ConnectedAsync(socket, user);
         });

@@ -15,9 +15,10 @@ internal sealed class PresenceEvents(IServiceScopeFactory scopes, IPresenceStore
     // user's servers first), and a late "idle" could reach the others after "offline" and stay there.
     private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
+    public void Register(SocketIONamespace nsp) => nsp.On(ClientEvents.SetStatus, SetStatus);
+
     public async Task ConnectedAsync(SocketIOSocket socket, SocketUser user)
     {
-        socket.On(user, ClientEvents.SetStatus, SetStatus);
         socket.OnDisconnect(reason => { _ = DisconnectedAsync(socket, user); });
         await ApplyAsync(socket, user.UserId, PresenceStatus.Online);
     }

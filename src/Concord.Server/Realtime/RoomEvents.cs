@@ -8,13 +8,13 @@ namespace Concord.Server.Realtime;
 /// <summary>join-servers, join-channel, leave-channel, join-conversation, leave-conversation: members and participants only.</summary>
 internal sealed class RoomEvents
 {
-    public void Register(SocketIOSocket socket, SocketUser user)
+    public void Register(SocketIONamespace nsp)
     {
-        socket.On(user, ClientEvents.JoinServers, JoinServers);
-        socket.On(user, ClientEvents.JoinChannel, JoinChannel);
-        socket.On(user, ClientEvents.LeaveChannel, call => Leave(call.Socket, Rooms.Channel(call.Payload.ChannelId!.Value)));
-        socket.On(user, ClientEvents.JoinConversation, JoinConversation);
-        socket.On(user, ClientEvents.LeaveConversation, call => Leave(call.Socket, Rooms.Conversation(call.Payload.ConversationId!.Value)));
+        nsp.On(ClientEvents.JoinServers, JoinServers);
+        nsp.On(ClientEvents.JoinChannel, JoinChannel);
+        nsp.On(ClientEvents.LeaveChannel, call => Leave(call.Socket, Rooms.Channel(call.Payload.ChannelId!.Value)));
+        nsp.On(ClientEvents.JoinConversation, JoinConversation);
+        nsp.On(ClientEvents.LeaveConversation, call => Leave(call.Socket, Rooms.Conversation(call.Payload.ConversationId!.Value)));
     }
 
     private static async Task<Reply<JoinServersAck>> JoinServers(EventCall<NoPayload> call)

@@ -11,10 +11,10 @@ namespace Concord.Server.Realtime;
 /// </summary>
 internal sealed class SendEvents
 {
-    public void Register(SocketIOSocket socket, SocketUser user)
+    public void Register(SocketIONamespace nsp)
     {
-        socket.On(user, ClientEvents.SendMessage, SendMessage);
-        socket.On(user, ClientEvents.SendDirectMessage, SendDirectMessage);
+        nsp.On(ClientEvents.SendMessage, SendMessage);
+        nsp.On(ClientEvents.SendDirectMessage, SendDirectMessage);
     }
 
     private static async Task<Reply<MessageAck>> SendMessage(EventCall<SendMessagePayload> call)

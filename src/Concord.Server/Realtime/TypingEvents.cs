@@ -8,10 +8,10 @@ namespace Concord.Server.Realtime;
 /// <summary>typing-start / typing-stop for a channel ({channelId}) or a conversation ({conversationId}).</summary>
 internal sealed class TypingEvents(TypingTracker typing)
 {
-    public void Register(SocketIOSocket socket, SocketUser user)
+    public void Register(SocketIONamespace nsp)
     {
-        socket.On(user, ClientEvents.TypingStart, call => Handle(call, start: true));
-        socket.On(user, ClientEvents.TypingStop, call => Handle(call, start: false));
+        nsp.On(ClientEvents.TypingStart, call => Handle(call, start: true));
+        nsp.On(ClientEvents.TypingStop, call => Handle(call, start: false));
     }
 
     private async Task<Reply<OkAck>> Handle(EventCall<PlaceRef> call, bool start)
