@@ -54,6 +54,9 @@ app.MapGet("/bench/memory", () =>
     return Results.Json(new MemoryProbe(info.HeapSizeBytes, Environment.WorkingSet, GCSettings.IsServerGC));
 });
 
+// Bytes allocated so far (no collection): the load tool reads it around each step for allocation per delivery.
+app.MapGet("/bench/allocated", () => Results.Json(GC.GetTotalAllocatedBytes(precise: false)));
+
 // BENCH_GC_LOG=1: one line per second with the allocation rate, collections and GC pause time, to tell
 // allocation and GC pauses apart from scheduling in the latency tail (the script keeps the log with BENCH_OUT).
 if (Environment.GetEnvironmentVariable("BENCH_GC_LOG") == "1")

@@ -64,9 +64,11 @@ internal sealed class FanOut(Target target, int rooms, int perRoom, int payloadB
         await Task.Delay(warmup);
         _latency = new Histogram();
         _ackLatency = new Histogram();
+        var allocatedBefore = await target.AllocatedBytesAsync();
         var before = Sample.Take(target.Pid, Interlocked.Read(ref _delivered));
         await Task.Delay(measure);
         var after = Sample.Take(target.Pid, Interlocked.Read(ref _delivered));
+        var allocatedAfter = await target.AllocatedBytesAsync();
         var latency = _latency;
         var ackLatency = _ackLatency;
         _sending = false;
@@ -80,6 +82,8 @@ internal sealed class FanOut(Target target, int rooms, int perRoom, int payloadB
         return StepResult.From(Name, step, rate, before, after, latency, lost, _clients.Count(c => c.Dropped)) with
         {
             AckP50Ms = ackLatency.PercentileMs(0.50), AckP99Ms = ackLatency.PercentileMs(0.99), Unacked = unacked,
+            AllocatedBytesPerDelivery = allocatedBefore < 0 || after.Delivered == before.Delivered ? double.NaN
+                : (double)(allocatedAfter - allocatedBefore) / (after.Delivered - before.Delivered),
         };
     }
 

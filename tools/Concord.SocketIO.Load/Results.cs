@@ -23,6 +23,8 @@ internal sealed record StepResult(
     public long Failed { get; init; }
     public double ServerCpuPerSendMs { get; init; } = double.NaN;
     public double RoundTripsPerSend { get; init; } = double.NaN;
+    /// <summary>Bytes the server allocated per delivery over the step (.NET hosts; NaN for Node).</summary>
+    public double AllocatedBytesPerDelivery { get; init; } = double.NaN;
 
     public static StepResult From(string scenario, string step, double offered, Sample before, Sample after, Histogram latency, long lost, int dropped)
     {
@@ -63,8 +65,8 @@ internal static class Table
         var keys = runs.SelectMany(r => r.Steps.Where(s => s.SendsPerSecond == 0).Select(s => (s.Scenario, s.Step))).Distinct().ToList();
         PrintSends(runs, output);
         if (keys.Count == 0) return;
-        output.WriteLine("| scenario | step | server | deliveries/s | p50 ms | p99 ms | max ms | ack p99 ms | server CPU s / 1k deliveries | server CPU % | generator CPU % | lost | unacked | dropped |");
-        output.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        output.WriteLine("| scenario | step | server | deliveries/s | p50 ms | p99 ms | max ms | ack p99 ms | server CPU s / 1k deliveries | alloc B / delivery | server CPU % | generator CPU % | lost | unacked | dropped |");
+        output.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (scenario, step) in keys)
         {
             foreach (var run in runs)
@@ -72,7 +74,7 @@ internal static class Table
                 var s = run.Steps.FirstOrDefault(x => x.Scenario == scenario && x.Step == step);
                 if (s is null) continue;
                 output.WriteLine($"| {scenario} | {step} | {run.Server} | {s.DeliveriesPerSecond:N0} | {s.P50Ms:0.00} | {s.P99Ms:0.00} | {s.MaxMs:0.0} | {s.AckP99Ms:0.00} | " +
-                    $"{s.ServerCpuPer1000:0.0000} | {s.ServerCpuPercent:0} | {s.GeneratorCpuPercent:0} | {s.Lost} | {s.Unacked} | {s.DroppedClients} |");
+                    $"{s.ServerCpuPer1000:0.0000} | {(double.IsNaN(s.AllocatedBytesPerDelivery) ? "–" : s.AllocatedBytesPerDelivery.ToString("0"))} | {s.ServerCpuPercent:0} | {s.GeneratorCpuPercent:0} | {s.Lost} | {s.Unacked} | {s.DroppedClients} |");
             }
         }
 

@@ -28,6 +28,13 @@ internal sealed class Target(string name, Uri baseUrl, int pid) : IDisposable
     public async Task<MemoryProbe> ProbeMemoryAsync() =>
         (await _http.GetFromJsonAsync<MemoryProbe>("/bench/memory"))!;
 
+    /// <summary>Bytes the server allocated so far (.NET hosts only), or -1 where the server has no such probe (Node).</summary>
+    public async Task<long> AllocatedBytesAsync()
+    {
+        using var response = await _http.GetAsync("/bench/allocated");
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<long>() : -1;
+    }
+
     public void Dispose()
     {
         _invoker.Dispose();
