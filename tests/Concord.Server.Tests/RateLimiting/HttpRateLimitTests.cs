@@ -50,6 +50,21 @@ public abstract class HttpRateLimitTests(Backend backend)
     }
 
     [Fact]
+    public async Task NewWebSocketSessionsAreLimitedPerIpToo()
+    {
+        // WebSocket upgrades leave the HTTP pipeline early (UseConcordRealtimeWebSockets); the branch keeps the limit.
+        using var app = Limited(auth: 1000, api: 1000, handshakes: 2);
+        var client = app.Server.CreateWebSocketClient();
+        var uri = new Uri("ws://localhost/socket.io/?EIO=4&transport=websocket");
+        var open = new List<System.Net.WebSockets.WebSocket>();
+        for (var i = 0; i < 2; i++) open.Add(await client.ConnectAsync(uri, CancellationToken.None));
+
+        var refused = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => client.ConnectAsync(uri, CancellationToken.None));
+        Assert.Contains("429", refused.Message);
+        foreach (var ws in open) ws.Abort();
+    }
+
+    [Fact]
     public async Task SignInRoutesAreLimitedPerIpAndARefusedRegisterWritesNothing()
     {
         using var app = Limited(auth: 2, api: 1000);
