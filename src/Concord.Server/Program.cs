@@ -1,9 +1,11 @@
 using Concord.Server.Features.Auth;
 using Concord.Server.Features.Media;
+using Concord.Server.Features.Members;
 using Concord.Server.Features.Mentions;
 using Concord.Server.Features.Messages;
 using Concord.Server.Features.Servers;
 using Concord.Server.Features.Calls;
+using Concord.Server.Features.Users;
 using Concord.Server.Infrastructure.Auth;
 using Concord.Server.Infrastructure.Caching;
 using Concord.Server.Infrastructure.Data;
@@ -46,6 +48,9 @@ builder.AddConcordOpenApi();
 builder.AddConcordMetrics();
 builder.AddConcordTracing();
 builder.Services.AddScoped<ServerAccess>();
+builder.Services.AddScoped<ConversationAccess>();
+builder.Services.AddScoped<Memberships>();
+builder.Services.AddScoped<UserIdentities>();
 builder.Services.AddScoped<AccountRevocation>();
 builder.AddConcordRealtime();
 

@@ -15,8 +15,11 @@ internal sealed class ChatGateway(
     SendEvents messages,
     CallEvents calls,
     PresenceEvents presence,
-    EventFailures failures)
+    EventFailures failures,
+    IServiceScopeFactory scopes)
 {
+    private readonly GatewayContext _gateway = new(scopes, failures);
+
     public void Attach(SocketIONamespace nsp)
     {
         nsp.Use(auth.AuthenticateAsync);
@@ -30,7 +33,7 @@ internal sealed class ChatGateway(
             }
             // Also after a recovery, whose restored data carries no budget.
             user.Budget ??= new EventBudget(options.EventsPerWindow, options.EventWindow, time);
-            user.Failures = failures;
+            user.Gateway = _gateway;
             socket.Join(Rooms.User(user.UserId));
             rooms.Register(socket, user);
             typing.Register(socket, user);

@@ -1,10 +1,9 @@
+using Concord.Server.Features.Users;
 using Concord.Server.Infrastructure.Auth;
-using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Security;
 using Concord.Server.Infrastructure.Sessions;
 using Concord.SocketIO;
-using Microsoft.EntityFrameworkCore;
 
 namespace Concord.Server.Realtime;
 
@@ -21,9 +20,7 @@ internal sealed class GatewayAuthentication(IServiceScopeFactory scopes, TokenSe
         {
             var userId = await ResolveUserIdAsync(socket.Handshake) ?? throw Unauthorized();
             await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<ConcordDbContext>();
-            var user = await db.Users.Where(u => u.Id == userId).Select(u => new { u.Username, u.TokenVersion }).FirstOrDefaultAsync()
-                ?? throw Unauthorized();
+            var user = await scope.ServiceProvider.GetRequiredService<UserIdentities>().FindAsync(userId) ?? throw Unauthorized();
             socket.Data = new SocketUser(userId, user.Username) { TokenVersion = user.TokenVersion };
         }
         catch (Exception ex) when (DependencyFailures.Classify(ex) is not null)

@@ -1,3 +1,5 @@
+using Concord.Server.Realtime.Contracts;
+
 namespace Concord.Server.Realtime;
 
 /// <summary>
@@ -5,11 +7,11 @@ namespace Concord.Server.Realtime;
 /// </summary>
 public interface IRealtimeEvents
 {
-    /// <summary>Emits <paramref name="eventName"/> with <paramref name="payload"/> (serialized once) to every socket in <paramref name="room"/>.</summary>
-    ValueTask PublishAsync(string room, string eventName, object payload);
-
-    /// <summary>Emits once to every socket in any of <paramref name="rooms"/>: a socket in several of them gets it once.</summary>
-    ValueTask PublishAsync(IReadOnlyCollection<string> rooms, string eventName, object payload);
+    /// <summary>
+    /// Emits a catalogue event (serialized once) to every socket in any of <paramref name="rooms"/>: a socket in several of
+    /// them gets it once. Callers write <c>realtime.PublishAsync(room, ServerEvents.X, payload)</c> (<see cref="TypedEmits"/>).
+    /// </summary>
+    ValueTask PublishAsync(IReadOnlyCollection<string> rooms, OutgoingEvent e);
 
     /// <summary>Makes every socket of <paramref name="userId"/>, on every node, join <paramref name="rooms"/> (a server just created or joined).</summary>
     ValueTask JoinRoomsAsync(long userId, IReadOnlyCollection<string> rooms);

@@ -1,10 +1,8 @@
-using Concord.Server.Infrastructure.Data;
+using Concord.Server.Features.Members;
+using Concord.Server.Realtime.Contracts;
 using Concord.SocketIO;
-using Microsoft.EntityFrameworkCore;
 
 namespace Concord.Server.Realtime;
-
-public sealed record SetStatusRequest(string? Status);
 
 /// <summary>
 /// Keeps presence in step with sockets and tells the servers a user shares (rooms server:&lt;id&gt;) when the
@@ -14,25 +12,19 @@ internal sealed class PresenceEvents(IServiceScopeFactory scopes, IPresenceStore
 {
     public async Task ConnectedAsync(SocketIOSocket socket, SocketUser user)
     {
-        socket.OnEvent(user, "set-status", e => SetStatus(e, user));
+        socket.On(user, ClientEvents.SetStatus, SetStatus);
         socket.OnDisconnect(reason => { _ = DisconnectedAsync(socket.Id, user); });
         var (before, after) = await presence.SetAsync(user.UserId, socket.Id, PresenceStatus.Online);
         if (before != after) await BroadcastAsync(user.UserId, after);
     }
 
-    private async Task SetStatus(SocketIOEvent e, SocketUser user)
+    private async Task<Reply<StatusAck>> SetStatus(EventCall<SetStatusPayload> call)
     {
-        var status = e.Payload<SetStatusRequest>()?.Status switch
-        {
-            "online" => PresenceStatus.Online,
-            "idle" => PresenceStatus.Idle,
-            _ => (PresenceStatus?)null,
-        };
-        if (status is null) { e.Ack(Ack.Error(Infrastructure.Errors.ApiError.Field("status", "Must be \"online\" or \"idle\"."))); return; }
-        user.Status = status.Value;
-        var (before, after) = await presence.SetAsync(user.UserId, e.Socket.Id, status.Value);
+        var (user, status) = (call.User, call.Payload.Status == "idle" ? PresenceStatus.Idle : PresenceStatus.Online);
+        user.Status = status;
+        var (before, after) = await presence.SetAsync(user.UserId, call.Socket.Id, status);
         if (before != after) await BroadcastAsync(user.UserId, after);
-        e.Ack(new { ok = true, status = Name(after) });
+        return new StatusAck(Name(after));
     }
 
     private async Task DisconnectedAsync(string socketId, SocketUser user)
@@ -51,11 +43,10 @@ internal sealed class PresenceEvents(IServiceScopeFactory scopes, IPresenceStore
     private async Task BroadcastAsync(long userId, PresenceStatus status)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ConcordDbContext>();
-        var rooms = await db.Members.Where(m => m.UserId == userId).Select(m => m.ServerId).ToListAsync();
+        var rooms = await scope.ServiceProvider.GetRequiredService<Memberships>().ServerIdsAsync(userId);
         if (rooms.Count == 0) return;
         // One emit to the union of rooms: a socket in several shared servers gets it once.
-        await io.To(rooms.Select(Rooms.Server)).Emit("presence-update", new { userId, status = Name(status) });
+        await io.To(rooms.Select(Rooms.Server)).Emit(ServerEvents.PresenceUpdate, new PresenceUpdate(userId, Name(status)));
     }
 
     public static string Name(PresenceStatus status) => status switch

@@ -1,4 +1,5 @@
 using Concord.Server.Features.Calls;
+using Concord.Server.Realtime.Contracts;
 using Concord.SocketIO;
 
 namespace Concord.Server.Realtime;
@@ -6,11 +7,8 @@ namespace Concord.Server.Realtime;
 /// <summary>REST writes reach sockets through the Socket.IO server; with the Redis adapter, on every node.</summary>
 internal sealed partial class SocketIORealtimeEvents(SocketIOServer io, TypingTracker typing, ICallRegistry calls, ILogger<SocketIORealtimeEvents> logger) : IRealtimeEvents
 {
-    public ValueTask PublishAsync(string room, string eventName, object payload) =>
-        new(io.To(room).Emit(eventName, payload));
-
-    public ValueTask PublishAsync(IReadOnlyCollection<string> rooms, string eventName, object payload) =>
-        new(io.To([.. rooms]).Emit(eventName, payload));
+    public ValueTask PublishAsync(IReadOnlyCollection<string> rooms, OutgoingEvent e) =>
+        new(io.To([.. rooms]).Emit(e));
 
     public ValueTask JoinRoomsAsync(long userId, IReadOnlyCollection<string> rooms) =>
         new(io.In(Rooms.User(userId)).SocketsJoin([.. rooms]));
@@ -44,9 +42,9 @@ internal sealed partial class SocketIORealtimeEvents(SocketIOServer io, TypingTr
             peerRooms.Add(Rooms.CallPeer(call, socket.Id));
             try { await calls.LeaveAsync(call, socket.Id); }
             catch (Exception ex) when (Infrastructure.Errors.DependencyFailures.Classify(ex) is not null) { LogCallsNotEnded(logger, ex, userRoom); }
-            _ = io.To(call).Emit("user-left-call", new { userId = user.UserId, socketId = socket.Id });
+            _ = io.To(call).Emit(ServerEvents.UserLeftCall, new CallParticipant(user.UserId, socket.Id));
             string[] audience = place.ServerId is { } serverId ? [Rooms.Server(serverId)] : [Rooms.Conversation(place.ConversationId!.Value), userRoom];
-            _ = io.To(audience).Emit("voice-state-update", new VoiceStateUpdate(place.ChannelId, place.ServerId, place.ConversationId, user.UserId, socket.Id, InCall: false));
+            _ = io.To(audience).Emit(ServerEvents.VoiceStateUpdate, new VoiceStateUpdate(place.ChannelId, place.ServerId, place.ConversationId, user.UserId, socket.Id, InCall: false));
         }
         return peerRooms;
     }

@@ -4,7 +4,7 @@ using Concord.Server.Infrastructure.Observability;
 using Concord.Server.Infrastructure.RateLimiting;
 using Concord.Server.Infrastructure.Redis;
 using Concord.Server.Infrastructure.Security;
-using Concord.Server.Realtime.Outbox;
+using Concord.Server.Infrastructure.Outbox;
 using Concord.SocketIO;
 using Concord.SocketIO.Adapters.Redis;
 

@@ -23,9 +23,9 @@ public sealed class SocketUser(long userId, string username)
     /// <summary>This socket's event budget; node-local, so it does not travel with the socket's data.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public EventBudget? Budget { get; set; }
-    /// <summary>Answers the acks of events whose handler threw; node-local.</summary>
+    /// <summary>Services and failure answers for this socket's handlers; node-local.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    internal EventFailures? Failures { get; set; }
+    internal GatewayContext? Gateway { get; set; }
 }
 
 /// <summary>Where a call happens: a voice channel of a server, or a conversation.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Concord.Server.Realtime.Contracts;
 using Concord.SocketIO;
 
 namespace Concord.Server.Realtime;
@@ -11,11 +12,11 @@ namespace Concord.Server.Realtime;
 /// </summary>
 public sealed class TypingTracker(SocketIOServer io, RealtimeOptions options, TimeProvider time)
 {
-    private sealed record Typing(ITimer Timer, object StopPayload);
+    private sealed record Typing(ITimer Timer, TypingEvent StopPayload);
 
     private readonly ConcurrentDictionary<(long UserId, string Room), Typing> _typing = new();
 
-    public void Started(long userId, string room, object stopPayload)
+    public void Started(long userId, string room, TypingEvent stopPayload)
     {
         var key = (userId, room);
         var typing = _typing.GetOrAdd(key, k => new Typing(
@@ -28,7 +29,7 @@ public sealed class TypingTracker(SocketIOServer io, RealtimeOptions options, Ti
     {
         if (!_typing.TryRemove((userId, room), out var typing)) return false;
         typing.Timer.Dispose();
-        _ = io.To(room).Emit("typing-stop", typing.StopPayload);
+        _ = io.To(room).Emit(ServerEvents.TypingStop, typing.StopPayload);
         return true;
     }
 }

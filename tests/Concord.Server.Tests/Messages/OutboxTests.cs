@@ -1,5 +1,5 @@
 using System.Net;
-using Concord.Server.Realtime.Outbox;
+using Concord.Server.Infrastructure.Outbox;
 using Concord.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

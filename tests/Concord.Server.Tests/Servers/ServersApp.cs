@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Concord.Server.Realtime.Contracts;
 
 namespace Concord.Server.Tests.Servers;
 
@@ -71,17 +72,15 @@ public sealed class RecordingRealtimeEvents(IServiceScopeFactory scopes) : IReal
 
     public IReadOnlyList<RealtimeCall> Calls => [.. _calls];
 
-    public async ValueTask PublishAsync(string room, string eventName, object payload)
+    public async ValueTask PublishAsync(IReadOnlyCollection<string> rooms, OutgoingEvent e)
     {
+        var (room, eventName, payload) = (string.Join(",", rooms), e.Name, e.Payload);
         var json = JsonSerializer.SerializeToElement(payload, payload.GetType(), Json);
         bool? present = null;
         if (eventName == "member-left")
             present = await MemberRowPresentAsync(long.Parse(json.GetProperty("userId").GetString()!), long.Parse(json.GetProperty("serverId").GetString()!));
         _calls.Enqueue(new RealtimeCall("publish", room, eventName, json, null, null, present));
     }
-
-    public ValueTask PublishAsync(IReadOnlyCollection<string> rooms, string eventName, object payload) =>
-        PublishAsync(string.Join(",", rooms), eventName, payload);
 
     public ValueTask JoinRoomsAsync(long userId, IReadOnlyCollection<string> rooms)
     {

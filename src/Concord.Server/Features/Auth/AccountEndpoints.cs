@@ -11,6 +11,7 @@ using Concord.Server.Realtime;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Concord.Server.Realtime.Contracts;
 
 namespace Concord.Server.Features.Auth;
 
@@ -99,7 +100,7 @@ public static class AccountEndpoints
             await realtime.MemberGoneAsync(db, serverId, userId, "deleted");
         }
         foreach (var (conversationId, others) in conversations.Where(c => c.Others.Count > 0))
-            await realtime.PublishAsync(Rooms.ConversationAudience(conversationId, others), ConversationEvents.ParticipantLeft,
+            await realtime.PublishAsync(Rooms.ConversationAudience(conversationId, others), ServerEvents.ConversationParticipantLeft,
                 new ParticipantLeftEvent(conversationId, userId));
         return Results.NoContent();
     }

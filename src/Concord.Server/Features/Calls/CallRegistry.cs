@@ -1,4 +1,4 @@
-using Concord.Server.Realtime;
+using Concord.Server.Realtime.Contracts;
 
 namespace Concord.Server.Features.Calls;
 

@@ -1,11 +1,9 @@
-using System.Text.Json;
 using Concord.Server.Features.Channels;
-using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Permissions;
 using Concord.Server.Realtime;
+using Concord.Server.Realtime.Contracts;
 using Concord.SocketIO;
-using Microsoft.EntityFrameworkCore;
 
 namespace Concord.Server.Features.Calls;
 
@@ -36,9 +34,8 @@ public sealed partial class CallService(IServiceScopeFactory scopes, ICallRegist
         }
         if (conversationId is { } cid)
         {
-            var db = scope.ServiceProvider.GetRequiredService<ConcordDbContext>();
-            var participants = await db.ConversationParticipants.Where(p => p.ConversationId == cid).Select(p => p.UserId).ToListAsync(ct);
-            if (!participants.Contains(userId)) return (null, ApiError.NotFound("Conversation"));
+            var (participants, denied) = await scope.ServiceProvider.GetRequiredService<ConversationAccess>().ParticipantsAsync(userId, cid, ct);
+            if (denied is not null) return (null, denied);
             return (new CallInfo(Rooms.ConversationCall(cid), new CallPlace(null, null, cid), Rooms.ConversationAudience(cid, participants)), null);
         }
         return (null, Ack.BadPayload);
@@ -75,10 +72,10 @@ public sealed partial class CallService(IServiceScopeFactory scopes, ICallRegist
         if (user.CallRoom == room && socket.Rooms.Contains(room)) return (participants, null);
         if (user.CallRoom is not null) await LeaveNowAsync(socket, user, announce: true);
 
-        _ = socket.To(room).Emit("user-joined-call", new CallParticipant(user.UserId, socket.Id));
+        _ = socket.To(room).Emit(ServerEvents.UserJoinedCall, new CallParticipant(user.UserId, socket.Id));
         socket.Join([room, Rooms.CallPeer(room, socket.Id)]);
         (user.CallRoom, user.CallAudience, user.CallPlace) = (room, call.Audience, call.Place);
-        _ = io.To(call.Audience).Emit("voice-state-update", VoiceState(call.Place, user.UserId, socket.Id, inCall: true));
+        _ = io.To(call.Audience).Emit(ServerEvents.VoiceStateUpdate, VoiceState(call.Place, user.UserId, socket.Id, inCall: true));
         // Disconnected between the check and the join: the rooms it just joined would outlive it. The disconnect's own
         // leave, queued behind this join, announces the departure.
         if (ct.IsCancellationRequested)
@@ -131,9 +128,9 @@ public sealed partial class CallService(IServiceScopeFactory scopes, ICallRegist
         socket.Leave(Rooms.CallPeer(room, socket.Id));
         if (announce)
         {
-            _ = socket.To(room).Emit("user-left-call", new CallParticipant(user.UserId, socket.Id));
+            _ = socket.To(room).Emit(ServerEvents.UserLeftCall, new CallParticipant(user.UserId, socket.Id));
             if (audience is not null && place is not null)
-                _ = io.To(audience).Emit("voice-state-update", VoiceState(place, user.UserId, socket.Id, inCall: false));
+                _ = io.To(audience).Emit(ServerEvents.VoiceStateUpdate, VoiceState(place, user.UserId, socket.Id, inCall: false));
         }
         await registry.LeaveAsync(room, socket.Id);
     }
@@ -143,13 +140,12 @@ public sealed partial class CallService(IServiceScopeFactory scopes, ICallRegist
     /// goes to the target's peer room of that call, so it reaches the target only if the target is in the same call — on
     /// whichever node — and is dropped otherwise. The ack says it was sent, not that it arrived.
     /// </summary>
-    public async Task<ApiError?> RelayAsync(SocketIOSocket socket, SocketUser user, string eventName, string target, string field, JsonElement body)
+    public async Task<ApiError?> RelayAsync(SocketIOSocket socket, SocketUser user, string target, OutgoingEvent signal)
     {
         // A member kicked from the server is evicted from its call rooms, so the room, not CallRoom, is the truth.
         if (user.CallRoom is not { } room || !socket.Rooms.Contains(room)) return NotInCall;
         if (target == socket.Id) return ApiError.NotFound("Call participant");
-        var payload = new Dictionary<string, object> { ["from"] = socket.Id, ["fromUserId"] = user.UserId, [field] = body };
-        await io.To(Rooms.CallPeer(room, target)).Emit(eventName, payload);
+        await io.To(Rooms.CallPeer(room, target)).Emit(signal);
         return null;
     }
 

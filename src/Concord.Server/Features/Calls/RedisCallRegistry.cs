@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Concord.Server.Infrastructure.Redis;
 using Concord.Server.Realtime;
+using Concord.Server.Realtime.Contracts;
 using Concord.SocketIO;
 using StackExchange.Redis;
 

@@ -22,28 +22,12 @@ public sealed record DirectMessageDto(long Id, long ConversationId, UserSummary 
 public sealed record ConversationDto(long Id, bool IsGroup, string? Name, List<UserSummary> Participants,
     DirectMessageDto? LastMessage, DateTimeOffset CreatedAt);
 
-/// <summary>Payload of <c>conversation-participant-left</c>.</summary>
-public sealed record ParticipantLeftEvent(long ConversationId, long UserId);
-
-/// <summary>Payload of <c>conversation-participant-added</c>.</summary>
-public sealed record ParticipantAddedEvent(long ConversationId, UserSummary User);
-
-public static class ConversationEvents
-{
-    public const string Created = "conversation-created";
-    public const string ParticipantAdded = "conversation-participant-added";
-    public const string ParticipantLeft = "conversation-participant-left";
-}
-
 public sealed record AddParticipantRequest(long? UserId);
 
 internal sealed class AddParticipantValidator : AbstractValidator<AddParticipantRequest>
 {
     public AddParticipantValidator() => RuleFor(r => r.UserId).NotNull().GreaterThan(0);
 }
-
-/// <summary>Payload of <c>direct-message-deleted</c>.</summary>
-public sealed record DirectMessageDeletedEvent(long Id, long ConversationId);
 
 public static class ConversationLimits
 {

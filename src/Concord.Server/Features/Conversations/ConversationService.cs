@@ -2,16 +2,18 @@ using Concord.Server.Features.Messages;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Ids;
+using Concord.Server.Permissions;
 using Concord.Server.Realtime;
 using Microsoft.EntityFrameworkCore;
+using Concord.Server.Realtime.Contracts;
 
 namespace Concord.Server.Features.Conversations;
 
 /// <summary>Opening conversations, listing the caller's, leaving groups. A pair of users never gets two 1:1 conversations.</summary>
 public sealed class ConversationService(ConcordDbContext db, [FromKeyedServices(DataServiceExtensions.Reads)] ConcordDbContext reads, SnowflakeGenerator ids,
-    TimeProvider time, IRealtimeEvents realtime)
+    TimeProvider time, IRealtimeEvents realtime, ConversationAccess access)
 {
-    private static readonly ApiError NotFound = ApiError.NotFound("Conversation");
+    private static readonly ApiError NotFound = ConversationAccess.NotFound;
 
     /// <summary>
     /// Any participant adds a user to a group (up to <see cref="ConversationLimits.GroupMaxParticipants"/>); the newcomer
@@ -25,8 +27,8 @@ public sealed class ConversationService(ConcordDbContext db, [FromKeyedServices(
         {
             // Locks the conversation row: concurrent adds are counted one after another, so the cap holds.
             if (!await LockAsync(conversationId, ct)) return (null, NotFound);
-            var participants = await db.ConversationParticipants.Where(p => p.ConversationId == conversationId).Select(p => p.UserId).ToListAsync(ct);
-            if (!participants.Contains(userId)) return (null, NotFound);
+            var (participants, denied) = await access.ParticipantsAsync(userId, conversationId, ct);
+            if (denied is not null) return (null, denied);
             if (!await db.Conversations.AnyAsync(c => c.Id == conversationId && c.IsGroup, ct))
                 return (null, new ApiError(ErrorCode.Conflict, "A direct conversation takes no third person; open a group instead."));
             added = !participants.Contains(newUserId);
@@ -44,7 +46,7 @@ public sealed class ConversationService(ConcordDbContext db, [FromKeyedServices(
         var conversation = await GetAsync(conversationId, ct);
         if (added && conversation?.Participants.FirstOrDefault(p => p.Id == newUserId) is { } newcomer)
             await realtime.PublishAsync(Rooms.ConversationAudience(conversationId, conversation.Participants.Select(p => p.Id)),
-                ConversationEvents.ParticipantAdded, new ParticipantAddedEvent(conversationId, newcomer));
+                ServerEvents.ConversationParticipantAdded, new ParticipantAddedEvent(conversationId, newcomer));
         return (conversation, null);
     }
 
@@ -75,7 +77,7 @@ public sealed class ConversationService(ConcordDbContext db, [FromKeyedServices(
         }
         var room = Rooms.Conversation(conversationId);
         // The leaver's own other sockets hear it too, so every client of theirs drops the conversation.
-        await realtime.PublishAsync(Rooms.ConversationAudience(conversationId, [.. remaining, userId]), ConversationEvents.ParticipantLeft,
+        await realtime.PublishAsync(Rooms.ConversationAudience(conversationId, [.. remaining, userId]), ServerEvents.ConversationParticipantLeft,
             new ParticipantLeftEvent(conversationId, userId));
         await realtime.LeaveRoomsAsync(userId, [room, Rooms.ConversationCall(conversationId)]);
         return null;
@@ -116,7 +118,7 @@ public sealed class ConversationService(ConcordDbContext db, [FromKeyedServices(
     {
         var conversation = await GetAsync(id, ct);
         if (conversation is not null)
-            await realtime.PublishAsync(conversation.Participants.Select(p => Rooms.User(p.Id)).ToList(), ConversationEvents.Created, conversation);
+            await realtime.PublishAsync(conversation.Participants.Select(p => Rooms.User(p.Id)).ToList(), ServerEvents.ConversationCreated, conversation);
         return conversation;
     }
 

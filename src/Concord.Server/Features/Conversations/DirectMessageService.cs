@@ -4,10 +4,12 @@ using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Ids;
 using Concord.Server.Infrastructure.RateLimiting;
+using Concord.Server.Permissions;
 using Concord.Server.Realtime;
-using Concord.Server.Realtime.Outbox;
+using Concord.Server.Infrastructure.Outbox;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Concord.Server.Realtime.Contracts;
 
 namespace Concord.Server.Features.Conversations;
 
@@ -17,16 +19,14 @@ namespace Concord.Server.Features.Conversations;
 /// Non-participants get 404.
 /// </summary>
 public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices(DataServiceExtensions.Reads)] ConcordDbContext reads, SnowflakeGenerator ids, MessageRateLimiter limiter,
-    IRealtimeEvents realtime, RealtimeOutbox outbox, IValidator<SendMessageRequest> sendValidator, TimeProvider time)
+    IRealtimeEvents realtime, RealtimeOutbox outbox, IValidator<SendMessageRequest> sendValidator, TimeProvider time, ConversationAccess access)
 {
-    private static readonly ApiError NotFound = ApiError.NotFound("Conversation");
-
     public async Task<SendResult<DirectMessageDto>> SendAsync(long userId, long conversationId, string? content, string? nonce, CancellationToken ct = default)
     {
         var validation = await sendValidator.ValidateAsync(new SendMessageRequest(content, nonce), ct);
         if (!validation.IsValid) return SendResult<DirectMessageDto>.Fail(validation.ToApiError());
-        var participants = await ParticipantsAsync(conversationId, ct);
-        if (!participants.Contains(userId)) return SendResult<DirectMessageDto>.Fail(NotFound);
+        var (participants, denied) = await access.ParticipantsAsync(userId, conversationId, ct);
+        if (denied is not null) return SendResult<DirectMessageDto>.Fail(denied);
 
         var earlier = nonce is null ? null : await FindByNonceAsync(userId, conversationId, nonce, ct);
         if (earlier is not null && earlier.Id >= SnowflakeGenerator.MinIdAt(time.GetUtcNow() - MessageRules.NonceWindow))
@@ -54,7 +54,7 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
             if (earlier is not null) // an expired nonce is given up by its old message
                 await db.DirectMessages.Where(m => m.Id == earlier.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Nonce, (string?)null), ct);
             db.DirectMessages.Add(message);
-            created = outbox.Stage(Rooms.ConversationAudience(conversationId, participants), MessageEvents.NewDirectMessage, dto);
+            created = outbox.Stage(Rooms.ConversationAudience(conversationId, participants), ServerEvents.NewDirectMessage, dto);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -84,7 +84,7 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
 
     public async Task<(List<DirectMessageDto>? Page, ApiError? Error)> ListAsync(long userId, long conversationId, PageRequest page, CancellationToken ct = default)
     {
-        if (!await IsParticipantAsync(userId, conversationId, ct)) return (null, NotFound);
+        if (await access.CheckAsync(userId, conversationId, ct) is { } denied) return (null, denied);
         var messages = await reads.DirectMessages.AsNoTracking().Where(m => m.ConversationId == conversationId)
             .PageAsync(page, m => m.Id, DirectMessageDto.Projection, ct);
         return (messages, null);
@@ -108,7 +108,7 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
                 return (null, ApiError.NotFound("Message"));
             dto = await db.DirectMessages.AsNoTracking().Where(m => m.Id == messageId).Select(DirectMessageDto.Projection).FirstOrDefaultAsync(ct);
             if (dto is null) return (null, ApiError.NotFound("Message")); // deleted meanwhile
-            updated = outbox.Stage(Rooms.ConversationAudience(conversationId, participants), MessageEvents.DirectMessageUpdated, dto);
+            updated = outbox.Stage(Rooms.ConversationAudience(conversationId, participants), ServerEvents.DirectMessageUpdated, dto);
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             await tx.CommitAsync(ct);
@@ -130,7 +130,7 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
             await db.Conversations.Where(c => c.Id == conversationId && c.LastMessageId == messageId)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastMessageId,
                     c => db.DirectMessages.Where(m => m.ConversationId == conversationId).Max(m => (long?)m.Id)), ct);
-            deleted = outbox.Stage(Rooms.ConversationAudience(conversationId, participants), MessageEvents.DirectMessageDeleted,
+            deleted = outbox.Stage(Rooms.ConversationAudience(conversationId, participants), ServerEvents.DirectMessageDeleted,
                 new DirectMessageDeletedEvent(messageId, conversationId));
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
@@ -146,21 +146,14 @@ public sealed class DirectMessageService(ConcordDbContext db, [FromKeyedServices
     /// </summary>
     private async Task<(List<long> Participants, ApiError? Error)> OwnMessageAsync(long userId, long conversationId, long messageId, string verb, CancellationToken ct)
     {
-        var participants = await ParticipantsAsync(conversationId, ct);
-        if (!participants.Contains(userId)) return (participants, NotFound);
+        var (participants, denied) = await access.ParticipantsAsync(userId, conversationId, ct);
+        if (denied is not null) return (participants, denied);
         var authorId = await db.DirectMessages.Where(m => m.Id == messageId && m.ConversationId == conversationId)
             .Select(m => (long?)m.AuthorId).FirstOrDefaultAsync(ct);
         if (authorId is null) return (participants, ApiError.NotFound("Message"));
         if (authorId != userId) return (participants, ApiError.Forbidden($"Only the author can {verb} a direct message."));
         return (participants, null);
     }
-
-    /// <summary>Everyone in the conversation (at most 10): checks the caller and addresses the event in one query.</summary>
-    private Task<List<long>> ParticipantsAsync(long conversationId, CancellationToken ct) =>
-        db.ConversationParticipants.Where(p => p.ConversationId == conversationId).Select(p => p.UserId).ToListAsync(ct);
-
-    private Task<bool> IsParticipantAsync(long userId, long conversationId, CancellationToken ct) =>
-        db.ConversationParticipants.AnyAsync(p => p.ConversationId == conversationId && p.UserId == userId, ct);
 
     private Task<DirectMessageDto?> FindByNonceAsync(long userId, long conversationId, string nonce, CancellationToken ct) =>
         db.DirectMessages.AsNoTracking()

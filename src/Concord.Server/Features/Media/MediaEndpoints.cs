@@ -7,6 +7,7 @@ using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Permissions;
 using Concord.Server.Realtime;
 using Microsoft.EntityFrameworkCore;
+using Concord.Server.Realtime.Contracts;
 
 namespace Concord.Server.Features.Media;
 

@@ -3,14 +3,12 @@ using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Queue;
 using Concord.Server.Realtime;
 using Microsoft.EntityFrameworkCore;
+using Concord.Server.Realtime.Contracts;
 
 namespace Concord.Server.Features.Media;
 
 /// <summary>Previews for an image attachment of a sent message.</summary>
 public sealed record ThumbnailJob(long AttachmentId, long MessageId, long ChannelId, long ServerId);
-
-/// <summary>Payload of <c>attachment-processed</c>: the attachment with its previews and placeholder, to swap in.</summary>
-public sealed record AttachmentProcessedEvent(long MessageId, long ChannelId, long ServerId, AttachmentDto Attachment);
 
 /// <summary>
 /// Makes the two WebP previews and the placeholder, stores them content-addressed, records them with the attachment
@@ -21,7 +19,6 @@ public sealed class ThumbnailJobHandler(IServiceScopeFactory scopes, IMediaStora
     IRealtimeEvents realtime) : IJobHandler
 {
     public const string QueueName = "thumbnails";
-    public const string AttachmentProcessed = "attachment-processed";
 
     public string Queue => QueueName;
 
@@ -56,7 +53,7 @@ public sealed class ThumbnailJobHandler(IServiceScopeFactory scopes, IMediaStora
                 .ExecuteUpdateAsync(s => s.SetProperty(a => a.Previews, json).SetProperty(a => a.Placeholder, placeholder), ct);
             attachment = await db.Attachments.AsNoTracking().FirstAsync(a => a.Id == job.AttachmentId, ct);
         }
-        await realtime.PublishAsync(Rooms.Channel(job.ChannelId), AttachmentProcessed,
+        await realtime.PublishAsync(Rooms.Channel(job.ChannelId), ServerEvents.AttachmentProcessed,
             new AttachmentProcessedEvent(job.MessageId, job.ChannelId, job.ServerId, urls.Sign(MediaService.ToDto(attachment))));
     }
 }

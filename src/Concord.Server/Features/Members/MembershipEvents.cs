@@ -2,6 +2,7 @@ using Concord.Server.Features.Servers;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Realtime;
 using Microsoft.EntityFrameworkCore;
+using Concord.Server.Realtime.Contracts;
 
 namespace Concord.Server.Features.Members;
 

@@ -4,14 +4,12 @@ using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Queue;
 using Concord.Server.Realtime;
 using Microsoft.EntityFrameworkCore;
+using Concord.Server.Realtime.Contracts;
 
 namespace Concord.Server.Features.Mentions;
 
 /// <summary>Mentions in a sent channel message.</summary>
 public sealed record MentionJob(long MessageId, long ChannelId, long ServerId, long AuthorId, string Content);
-
-/// <summary>Payload of <c>mention</c>, sent to the mentioned user's sockets: where, by whom, and the channel's unread-mention count.</summary>
-public sealed record MentionEvent(long MessageId, long ChannelId, long ServerId, long AuthorId, int UnreadMentions);
 
 /// <summary>
 /// Records a mention for each mentioned member of the server (not the author, not outsiders) and tells them.
@@ -21,7 +19,6 @@ public sealed record MentionEvent(long MessageId, long ChannelId, long ServerId,
 public sealed partial class MentionJobHandler(IServiceScopeFactory scopes, IRealtimeEvents realtime) : IJobHandler
 {
     public const string QueueName = "mentions";
-    public const string MentionEventName = "mention";
     /// <summary>Mentions honoured per message: a message naming hundreds of users notifies none past this.</summary>
     public const int MaxPerMessage = 50;
 
@@ -57,7 +54,7 @@ public sealed partial class MentionJobHandler(IServiceScopeFactory scopes, IReal
         foreach (var userId in members)
         {
             var count = await db.Mentions.CountAsync(m => m.UserId == userId && m.ChannelId == job.ChannelId, ct);
-            await realtime.PublishAsync(Rooms.User(userId), MentionEventName, new MentionEvent(job.MessageId, job.ChannelId, job.ServerId, job.AuthorId, count));
+            await realtime.PublishAsync(Rooms.User(userId), ServerEvents.Mention, new MentionEvent(job.MessageId, job.ChannelId, job.ServerId, job.AuthorId, count));
         }
     }
 }

@@ -22,9 +22,6 @@ public sealed record MessageDto(long Id, long ChannelId, long ServerId, UserSumm
     public MessageDto Signed(MediaUrls urls) => Attachments.Count == 0 ? this : this with { Attachments = urls.Sign(Attachments) };
 }
 
-/// <summary>Payload of <c>message-deleted</c>.</summary>
-public sealed record MessageDeletedEvent(long Id, long ChannelId, long ServerId);
-
 /// <summary>
 /// What a send produced, for REST and the real-time gateway alike: the message (<see cref="Created"/> false when a
 /// nonce matched an earlier one), or the error; plus the rate-limit state to report, when limits are on.
@@ -40,14 +37,4 @@ public sealed record SendResult<T>(T? Message, bool Created, ApiError? Error, Ra
         if (Error is not null) return Error.ToResult();
         return Created ? Results.Created(location(Message!), Message) : Results.Ok(Message);
     }
-}
-
-public static class MessageEvents
-{
-    public const string NewMessage = "new-message";
-    public const string MessageUpdated = "message-updated";
-    public const string MessageDeleted = "message-deleted";
-    public const string NewDirectMessage = "new-direct-message";
-    public const string DirectMessageUpdated = "direct-message-updated";
-    public const string DirectMessageDeleted = "direct-message-deleted";
 }

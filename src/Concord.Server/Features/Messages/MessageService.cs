@@ -10,9 +10,10 @@ using Concord.Server.Infrastructure.Queue;
 using Concord.Server.Infrastructure.RateLimiting;
 using Concord.Server.Permissions;
 using Concord.Server.Realtime;
-using Concord.Server.Realtime.Outbox;
+using Concord.Server.Infrastructure.Outbox;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Concord.Server.Realtime.Contracts;
 
 namespace Concord.Server.Features.Messages;
 
@@ -72,7 +73,7 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
         {
             dto = new MessageDto(message.Id, channelId, channel.ServerId, author!, message.Content, message.CreatedAt, null, nonce,
                 claimed.OrderBy(a => a.Id).Select(MediaService.ToDto).ToList()).Signed(urls);
-            created = outbox.Stage([Rooms.Channel(channelId)], MessageEvents.NewMessage, dto);
+            created = outbox.Stage([Rooms.Channel(channelId)], ServerEvents.NewMessage, dto);
         }, ct);
         if (gone is not null) return SendResult<MessageDto>.Fail(gone, decision);
         if (stored is not null) return new SendResult<MessageDto>(stored, false, null, decision);
@@ -176,7 +177,7 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
             if (updated == 0) return (null, ApiError.NotFound("Message"));
             dto = (await db.Messages.AsNoTracking().Where(m => m.Id == messageId).Select(MessageDto.Projection(target.ServerId)).FirstOrDefaultAsync(ct))?.Signed(urls);
             if (dto is null) return (null, ApiError.NotFound("Message")); // deleted meanwhile
-            updatedEvent = outbox.Stage([Rooms.Channel(dto.ChannelId)], MessageEvents.MessageUpdated, dto);
+            updatedEvent = outbox.Stage([Rooms.Channel(dto.ChannelId)], ServerEvents.MessageUpdated, dto);
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             await tx.CommitAsync(ct);
@@ -196,7 +197,7 @@ public sealed class MessageService(ConcordDbContext db, [FromKeyedServices(DataS
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             if (await db.Messages.Where(m => m.Id == messageId).ExecuteDeleteAsync(ct) == 0) return ApiError.NotFound("Message");
-            deleted = outbox.Stage([Rooms.Channel(target.ChannelId)], MessageEvents.MessageDeleted,
+            deleted = outbox.Stage([Rooms.Channel(target.ChannelId)], ServerEvents.MessageDeleted,
                 new MessageDeletedEvent(messageId, target.ChannelId, target.ServerId));
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();

@@ -8,6 +8,7 @@ using Concord.Server.Infrastructure.Validation;
 using Concord.Server.Permissions;
 using Concord.Server.Realtime;
 using Microsoft.EntityFrameworkCore;
+using Concord.Server.Realtime.Contracts;
 
 namespace Concord.Server.Features.Servers;
 

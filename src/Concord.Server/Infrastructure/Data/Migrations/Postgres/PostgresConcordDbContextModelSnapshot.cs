@@ -555,7 +555,7 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("Concord.Server.Realtime.Outbox.OutboxEvent", b =>
+            modelBuilder.Entity("Concord.Server.Infrastructure.Outbox.OutboxEvent", b =>
                 {
                     b.Property<long>("Id")
                         .HasColumnType("bigint")

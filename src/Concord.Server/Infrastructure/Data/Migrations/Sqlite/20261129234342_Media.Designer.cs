@@ -553,7 +553,7 @@ namespace Concord.Server.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("Concord.Server.Realtime.Outbox.OutboxEvent", b =>
+            modelBuilder.Entity("Concord.Server.Infrastructure.Outbox.OutboxEvent", b =>
                 {
                     b.Property<long>("Id")
                         .HasColumnType("INTEGER")

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Concord.Server.Realtime.Outbox;
+namespace Concord.Server.Infrastructure.Outbox;
 
 /// <summary>
 /// A real-time event written in the same transaction as the change it announces, and deleted once published.

@@ -1,4 +1,4 @@
-namespace Concord.Server.Realtime.Outbox;
+namespace Concord.Server.Infrastructure.Outbox;
 
 /// <summary>The outbox relay (section <c>Outbox</c>).</summary>
 public sealed class OutboxOptions

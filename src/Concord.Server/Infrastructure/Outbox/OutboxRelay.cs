@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Ids;
+using Concord.Server.Realtime;
+using Concord.Server.Realtime.Contracts;
 using Microsoft.EntityFrameworkCore;
 
-namespace Concord.Server.Realtime.Outbox;
+namespace Concord.Server.Infrastructure.Outbox;
 
 /// <summary>
 /// Publishes the outbox rows that their own node did not: it died between commit and publish, or its publish failed.
@@ -57,9 +59,15 @@ internal sealed partial class OutboxRelay(IServiceScopeFactory scopes, OutboxOpt
 
         foreach (var row in rows)
         {
+            // Staged through a catalogue entry; a name a newer version wrote and this one does not know is not published.
+            if (ServerEvents.Find(row.EventName) is not { } contract)
+            {
+                LogUnknownEvent(logger, row.EventName, row.Id);
+                continue;
+            }
             var rooms = JsonSerializer.Deserialize<string[]>(row.Rooms, RealtimeOutbox.Json)!;
             using var payload = JsonDocument.Parse(row.Payload);
-            await realtime.PublishAsync(rooms, row.EventName, payload.RootElement.Clone());
+            await realtime.PublishAsync(rooms, new OutgoingEvent(contract, payload.RootElement.Clone()));
         }
         var ids = rows.Select(r => r.Id).ToList();
         await db.Set<OutboxEvent>().Where(e => ids.Contains(e.Id)).ExecuteDeleteAsync(ct);
@@ -70,6 +78,9 @@ internal sealed partial class OutboxRelay(IServiceScopeFactory scopes, OutboxOpt
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox relay published {Count} event(s) left behind")]
     private static partial void LogRelayed(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox row {OutboxId} names event {EventName}, which is not in the catalogue: dropped")]
+    private static partial void LogUnknownEvent(ILogger logger, string eventName, long outboxId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay cannot run: {ExceptionType}: {ExceptionMessage}")]
     private static partial void LogFailed(ILogger logger, string exceptionType, string exceptionMessage);

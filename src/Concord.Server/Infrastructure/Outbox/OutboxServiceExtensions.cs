@@ -1,6 +1,6 @@
 using Concord.Server.Infrastructure.Hosting;
 
-namespace Concord.Server.Realtime.Outbox;
+namespace Concord.Server.Infrastructure.Outbox;
 
 public static class OutboxServiceExtensions
 {

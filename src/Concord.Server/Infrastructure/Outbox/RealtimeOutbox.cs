@@ -1,11 +1,13 @@
 using System.Text.Json;
 using Concord.Server.Infrastructure.Data;
 using Concord.Server.Infrastructure.Ids;
+using Concord.Server.Realtime;
+using Concord.Server.Realtime.Contracts;
 
-namespace Concord.Server.Realtime.Outbox;
+namespace Concord.Server.Infrastructure.Outbox;
 
 /// <summary>An event staged in the outbox: published after the commit with <see cref="RealtimeOutbox.PublishAsync"/>.</summary>
-public sealed record PendingEvent(long Id, IReadOnlyCollection<string> Rooms, string EventName, object Payload);
+public sealed record PendingEvent(long Id, IReadOnlyCollection<string> Rooms, OutgoingEvent Event);
 
 /// <summary>
 /// Transactional outbox for real-time events. <see cref="Stage"/> adds the event row to the caller's unit of work, so it
@@ -19,17 +21,17 @@ public sealed partial class RealtimeOutbox(ConcordDbContext db, IRealtimeEvents 
     internal static readonly JsonSerializerOptions Json = IdServiceExtensions.ConfigureJson(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
     /// <summary>Adds the event row to <see cref="ConcordDbContext"/>; the caller's next SaveChanges writes it, in the caller's transaction.</summary>
-    public PendingEvent Stage(IReadOnlyCollection<string> rooms, string eventName, object payload)
+    public PendingEvent Stage<TPayload>(IReadOnlyCollection<string> rooms, ServerEvent<TPayload> e, TPayload payload) where TPayload : notnull
     {
         var row = new OutboxEvent
         {
             Id = ids.Next(),
             Rooms = JsonSerializer.Serialize(rooms, Json),
-            EventName = eventName,
+            EventName = e.Name,
             Payload = JsonSerializer.Serialize(payload, payload.GetType(), Json),
         };
         db.Add(row);
-        return new PendingEvent(row.Id, rooms, eventName, payload);
+        return new PendingEvent(row.Id, rooms, e.With(payload));
     }
 
     /// <summary>
@@ -41,12 +43,12 @@ public sealed partial class RealtimeOutbox(ConcordDbContext db, IRealtimeEvents 
         if (options.SkipImmediatePublishForTests) return;
         try
         {
-            await realtime.PublishAsync(pending.Rooms, pending.EventName, pending.Payload);
+            await realtime.PublishAsync(pending.Rooms, pending.Event);
             completions.Published(pending.Id);
         }
         catch (Exception ex)
         {
-            LogLeftToRelay(logger, pending.EventName, pending.Id, ex.GetType().Name, ex.Message);
+            LogLeftToRelay(logger, pending.Event.Name, pending.Id, ex.GetType().Name, ex.Message);
         }
     }
 

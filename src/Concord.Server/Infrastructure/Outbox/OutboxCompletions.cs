@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Concord.Server.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Concord.Server.Realtime.Outbox;
+namespace Concord.Server.Infrastructure.Outbox;
 
 /// <summary>
 /// Outbox rows this node has published, waiting to be deleted. Deleting them off the request path, many per statement,
