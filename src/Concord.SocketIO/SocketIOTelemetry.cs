@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace Concord.SocketIO;
 
@@ -21,14 +22,16 @@ public static class SocketIOTelemetry
     // dashboards and alerts see them) before the first broadcast, recovery or drop.
     private static readonly string[] RecoveryResults = ["recovered", "missed", "failed"];
     private static readonly long[] RecoveryCounts = new long[RecoveryResults.Length];
-    private static long _broadcasts;
+    // Per event name; names come from server code (Emit), so the set stays small.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, StrongBox<long>> BroadcastsByEvent = new();
     private static readonly Histogram<long> FanOut = Meter.CreateHistogram<long>("socketio.broadcast.recipients", "{socket}",
         "Sockets of this node a broadcast was delivered to (local and from other nodes).");
 
     static SocketIOTelemetry()
     {
-        Meter.CreateObservableCounter("socketio.broadcasts", () => Interlocked.Read(ref _broadcasts), "{broadcast}",
-            "Broadcasts emitted by this node (to its own sockets and, with the Redis adapter, to the other nodes).");
+        Meter.CreateObservableCounter("socketio.broadcasts", () => BroadcastsByEvent.Select(kv =>
+                new Measurement<long>(Interlocked.Read(ref kv.Value.Value), new KeyValuePair<string, object?>("socketio.event", kv.Key))),
+            "{broadcast}", "Broadcasts emitted by this node (to its own sockets and, with the Redis adapter, to the other nodes), by event name.");
         Meter.CreateObservableCounter("socketio.recoveries", () => RecoveryResults.Select((result, i) =>
                 new Measurement<long>(Interlocked.Read(ref RecoveryCounts[i]), new KeyValuePair<string, object?>("result", result))),
             "{attempt}", "Connection-state recovery attempts by result: recovered, missed (session expired or offset gone), failed (adapter error).");
@@ -40,7 +43,8 @@ public static class SocketIOTelemetry
 
     internal static void RecoveryAttempted(string result) => Interlocked.Increment(ref RecoveryCounts[Array.IndexOf(RecoveryResults, result)]);
 
-    internal static void Broadcast() => Interlocked.Increment(ref _broadcasts);
+    internal static void Broadcast(string eventName) =>
+        Interlocked.Increment(ref BroadcastsByEvent.GetOrAdd(eventName, static _ => new StrongBox<long>()).Value);
 
     internal static Activity? StartEvent(string nsp, string eventName, bool hasAck)
     {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Concord.Server.Features.Messages;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Ids;
 using Concord.Server.Infrastructure.Validation;
@@ -52,7 +51,7 @@ public static class GatewayEvents
                 if (error is null && contract.Validator is { } validator)
                 {
                     var result = validator.Validate(payload!);
-                    if (!result.IsValid) error = result.ToApiError();
+                    if (!result.IsValid) error = ValidationFailed(result);
                 }
                 if (error is not null)
                 {
@@ -69,6 +68,11 @@ public static class GatewayEvents
                 else e.Ack(Ack.Error(new ApiError(ErrorCode.Internal)));
             }
         });
+
+    /// <summary>As REST's 400: messages per field, fields named as on the wire (camelCase), whenever the validator was built.</summary>
+    private static ApiError ValidationFailed(FluentValidation.Results.ValidationResult result) => new(ErrorCode.ValidationFailed, null,
+        result.Errors.GroupBy(e => JsonNamingPolicy.CamelCase.ConvertName(e.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()));
 
     /// <summary>The payload as <typeparamref name="TPayload"/>: an absent or null argument reads as <c>{}</c>, so the validator names what is missing.</summary>
     private static ApiError? Bind<TPayload, TAck>(SocketIOEvent e, ClientEvent<TPayload, TAck> contract, out TPayload? payload)

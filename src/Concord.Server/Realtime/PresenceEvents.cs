@@ -24,7 +24,7 @@ internal sealed class PresenceEvents(IServiceScopeFactory scopes, IPresenceStore
         user.Status = status;
         var (before, after) = await presence.SetAsync(user.UserId, call.Socket.Id, status);
         if (before != after) await BroadcastAsync(user.UserId, after);
-        return new StatusAck(Name(after));
+        return new StatusAck(after.Wire());
     }
 
     private async Task DisconnectedAsync(string socketId, SocketUser user)
@@ -46,15 +46,8 @@ internal sealed class PresenceEvents(IServiceScopeFactory scopes, IPresenceStore
         var rooms = await scope.ServiceProvider.GetRequiredService<Memberships>().ServerIdsAsync(userId);
         if (rooms.Count == 0) return;
         // One emit to the union of rooms: a socket in several shared servers gets it once.
-        await io.To(rooms.Select(Rooms.Server)).Emit(ServerEvents.PresenceUpdate, new PresenceUpdate(userId, Name(status)));
+        await io.To(rooms.Select(Rooms.Server)).Emit(ServerEvents.PresenceUpdate, new PresenceUpdate(userId, status.Wire()));
     }
-
-    public static string Name(PresenceStatus status) => status switch
-    {
-        PresenceStatus.Online => "online",
-        PresenceStatus.Idle => "idle",
-        _ => "offline",
-    };
 }
 
 /// <summary>Refreshes this node's presence entries so that those of a crashed node expire.</summary>

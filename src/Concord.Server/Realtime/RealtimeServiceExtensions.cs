@@ -61,8 +61,7 @@ public static class RealtimeServiceExtensions
     {
         var io = app.Services.GetRequiredService<SocketIOServer>();
         app.Services.GetRequiredService<ChatGateway>().Attach(io.Sockets);
-        ConcordMeter.Meter.CreateObservableGauge("realtime.connected_sockets", () => io.Sockets.Sockets.Count,
-            description: "Sockets connected to this node's gateway.");
+        RealtimeMetrics.Register(io);
         app.MapSocketIO("/socket.io").WithMetadata(new SkipCsrfAttribute()).RequireRateLimiting(RateLimitPolicies.Handshake);
         return app;
     }

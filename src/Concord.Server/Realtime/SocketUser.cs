@@ -37,3 +37,14 @@ public enum PresenceStatus
     Idle,
     Online,
 }
+
+public static class PresenceStatusNames
+{
+    /// <summary>As on the wire and in member lists: "online", "idle" or "offline".</summary>
+    public static string Wire(this PresenceStatus status) => status switch
+    {
+        PresenceStatus.Online => "online",
+        PresenceStatus.Idle => "idle",
+        _ => "offline",
+    };
+}

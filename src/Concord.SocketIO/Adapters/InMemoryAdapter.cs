@@ -152,7 +152,7 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
     /// <inheritdoc />
     public override Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
-        SocketIOTelemetry.Broadcast();
+        SocketIOTelemetry.Broadcast(packet.EventName);
         if (_recovery is null) BroadcastLocal(packet, options);
         else _recovery.Broadcast(packet, options, (plain, stamped, offset) => BroadcastLocal(plain, stamped, options, offset));
         return Task.CompletedTask;

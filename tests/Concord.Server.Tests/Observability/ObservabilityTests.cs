@@ -184,7 +184,27 @@ public sealed class MetricsTests : IClassFixture<SqliteApp>
         await response.AssertStatusAsync(HttpStatusCode.OK);
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("http_server_request_duration_seconds_count{http_request_method=\"GET\",http_route=\"/api/auth/me\",http_response_status_code=\"200\"}", text);
-        Assert.Contains(text.Split('\n'), line => line.StartsWith("concord_realtime_connected_sockets ", StringComparison.Ordinal));
+        var lines = text.Split('\n');
+        foreach (var series in new[]
+                 {
+                     "concord_realtime_connected_sockets{transport=\"polling\"}", "concord_realtime_connected_sockets{transport=\"websocket\"}",
+                     "concord_realtime_present_users{status=\"online\"}", "concord_realtime_present_users{status=\"idle\"}",
+                 })
+            Assert.Contains(lines, line => line.StartsWith(series + " ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EveryConsumedQueueHasItsOutcomesBacklogAndDeadLettersFromTheStart()
+    {
+        var client = _app.CreateClient();
+        foreach (var queue in new[] { "thumbnails", "mentions" })
+        {
+            var text = await client.GetStringAsync("/metrics");
+            Assert.Contains($"concord_jobs_queued{{queue=\"{queue}\"}} 0", text);
+            Assert.Contains($"concord_jobs_dead_letters{{queue=\"{queue}\"}} 0", text);
+            foreach (var outcome in new[] { "completed", "retried", "dead_lettered" })
+                Assert.Matches($"concord_jobs_processed{{(queue=\"{queue}\",outcome=\"{outcome}\"|outcome=\"{outcome}\",queue=\"{queue}\")}} ", text);
+        }
     }
 }
 

@@ -12,12 +12,13 @@ namespace Concord.Server.Tests.Observability;
 
 /// <summary>
 /// The real Prometheus that ./test.sh starts (tests/services/prometheus.sh) scrapes a Concord node on Kestrel:
-/// every panel of deploy/grafana/concord.json must return data after a short workload, and the 5xx alert of
+/// every panel of deploy/grafana/concord.json must return data after a short workload (on PostgreSQL + Redis, the
+/// production shape, so the pool and dependency panels have series), and the 5xx alert of
 /// deploy/prometheus/alerts.yml must fire once the node fails.
 /// </summary>
 public sealed class PrometheusTests
 {
-    private sealed class FaultyNode() : RealtimeApp(Backend.Sqlite, new Dictionary<string, string?>
+    private sealed class FaultyNode() : RealtimeApp(Backend.Postgres, new Dictionary<string, string?>
     {
         ["Metrics:HealthCheckPeriod"] = "00:00:01",
         // The fault's hundreds of 500s would each print a stack trace.

@@ -127,6 +127,33 @@ public sealed class TracingTests
         Assert.NotNull(line.TraceId);
     }
 
+    [Fact]
+    public async Task AJobRunsInTheTraceOfTheRequestThatEnqueuedIt()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        using var node = new LoggedTracedNode(spans);
+        var alice = await node.NewUser().RegisterAsync();
+        var bob = await node.NewUser().RegisterAsync();
+        var server = (await (await alice.PostAsync("/api/servers", new { name = "traced" })).JsonAsync()).GetProperty("id").GetString();
+        var invite = (await (await alice.PostAsync($"/api/servers/{server}/invites", new { })).JsonAsync()).GetProperty("code").GetString();
+        await (await bob.PostAsync("/api/servers/join", new { inviteCode = invite })).AssertStatusAsync(System.Net.HttpStatusCode.OK);
+        var channel = (await (await alice.GetAsync($"/api/servers/{server}")).JsonAsync()).GetProperty("channels")[0].GetProperty("id").GetString();
+
+        var sent = await alice.PostAsync($"/api/channels/{channel}/messages", new { content = $"hey <@{bob.Id}>" });
+        await sent.AssertStatusAsync(System.Net.HttpStatusCode.Created);
+
+        var request = await WaitForSpanAsync(spans, s => s.Kind == ActivityKind.Server && s.DisplayName.StartsWith("POST /api/channels/", StringComparison.Ordinal));
+        var job = await WaitForSpanAsync(spans, s => s.DisplayName == "job mentions");
+        Assert.Equal(request.TraceId, job.TraceId);
+        Assert.Equal(ActivityKind.Consumer, job.Kind);
+        Assert.Equal(1, job.GetTagItem("concord.job.attempt"));
+        // Under the request: its parent is the request's span or one of the request's descendants.
+        var trace = spans.Where(s => s.TraceId == request.TraceId).DistinctBy(s => s.SpanId).ToDictionary(s => s.SpanId);
+        var ancestor = job;
+        while (ancestor.ParentSpanId != request.SpanId && trace.TryGetValue(ancestor.ParentSpanId, out var up)) ancestor = up;
+        Assert.Equal(request.SpanId, ancestor.ParentSpanId);
+    }
+
     private static async Task<Activity> WaitForSpanAsync(ConcurrentQueue<Activity> spans, Func<Activity, bool> match)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -62,6 +62,25 @@ public abstract class JobQueueContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task JobsWaitingForAConsumerAreTheQueueDepthUntilOneTakesThem()
+    {
+        var transport = await OwnAsync();
+        Assert.Equal(0, await transport.QueueDepthAsync(Queue));
+        for (var i = 0; i < 3; i++) await transport.PublishAsync(Queue, JobMessage.New($"w{i}", new Payload(i)));
+        Assert.Equal(3, await transport.QueueDepthAsync(Queue));
+
+        var handled = 0;
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var _ = await ConsumeAsync(transport, (_, _) =>
+        {
+            if (Interlocked.Increment(ref handled) == 3) all.TrySetResult();
+            return Task.CompletedTask;
+        });
+        await all.Task.WaitAsync(Wait);
+        Assert.Equal(0, await transport.QueueDepthAsync(Queue));
+    }
+
+    [Fact]
     public async Task AFailingJobIsRetriedWithBackOffUntilItSucceeds()
     {
         var transport = await OwnAsync();
@@ -164,6 +183,7 @@ public sealed class InProcessJobQueueTests : JobQueueContractTests
         public Task<IAsyncDisposable> ConsumeAsync(string queue, int concurrency, Func<JobMessage, CancellationToken, Task> handle, CancellationToken ct = default) =>
             inner.ConsumeAsync(queue, concurrency, handle, ct);
         public Task<long> DeadLetterCountAsync(string queue, CancellationToken ct = default) => inner.DeadLetterCountAsync(queue, ct);
+        public Task<long> QueueDepthAsync(string queue, CancellationToken ct = default) => inner.QueueDepthAsync(queue, ct);
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -35,10 +35,26 @@ test('compose.yaml is valid against the Compose specification schema', () => {
 });
 
 test('the fleet has every part: databases, Redis, RabbitMQ, coturn, Concord by role, the balancer, Prometheus, Grafana', () => {
-  for (const name of ['postgres', 'postgres-replica', 'redis', 'rabbitmq', 'coturn', 'haproxy', 'prometheus', 'grafana',
+  for (const name of ['postgres', 'postgres-replica', 'redis', 'rabbitmq', 'minio', 'coturn', 'haproxy', 'prometheus', 'grafana',
     'concord-api-1', 'concord-gateway-1', 'concord-worker']) assert.ok(compose.services[name], `service ${name} is missing`);
   const roles = Object.values(compose.services).map(s => s.environment?.Concord__Roles).filter(Boolean);
   assert.deepEqual([...new Set(roles)].sort(), ['api', 'gateway', 'worker']);
+});
+
+test('every Concord node gets the queue and the shared media store, on hosts the file defines', () => {
+  const nodes = Object.entries(compose.services).filter(([name]) => name.startsWith('concord-'));
+  assert.ok(nodes.length >= 5);
+  for (const [name, service] of nodes) {
+    const env = service.environment;
+    const rabbit = new URL(env.RabbitMQ__ConnectionString.replace('${RABBITMQ_PASSWORD}', 'x'));
+    assert.equal(rabbit.protocol, 'amqp:', name);
+    assert.ok(compose.services[rabbit.hostname], `${name}: RabbitMQ host ${rabbit.hostname} is no service`);
+    assert.equal(env.Media__Storage, 'S3', name);
+    assert.ok(compose.services[new URL(env.Media__S3__ServiceUrl).hostname], `${name}: the S3 endpoint is no service`);
+    assert.match(env.Media__SigningKey, /^\$\{MEDIA_SIGNING_KEY/, `${name}: one signing key for the fleet, from .env`);
+    assert.equal(service.depends_on['minio-init'].condition, 'service_completed_successfully', `${name} starts once the bucket exists`);
+  }
+  assert.match(compose.services['minio-init'].entrypoint.join(' '), new RegExp(`mb --ignore-existing local/${nodes[0][1].environment.Media__S3__Bucket}`));
 });
 
 test('every secret is a variable from .env and .env.example lists each one', () => {

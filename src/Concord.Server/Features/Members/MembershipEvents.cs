@@ -31,6 +31,6 @@ internal static class MembershipEvents
     public static async Task<List<MemberDto>> WithPresenceAsync(this List<MemberDto> members, IPresenceStore presence)
     {
         var statuses = await presence.GetManyAsync(members.Select(m => m.User.Id).ToList());
-        return members.Select(m => m with { Presence = PresenceEvents.Name(statuses.GetValueOrDefault(m.User.Id)) }).ToList();
+        return members.Select(m => m with { Presence = statuses.GetValueOrDefault(m.User.Id).Wire() }).ToList();
     }
 }

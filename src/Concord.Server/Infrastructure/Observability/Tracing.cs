@@ -20,7 +20,7 @@ public sealed class TracingOptions
 
 /// <summary>
 /// OpenTelemetry tracing: ASP.NET Core requests, outgoing HTTP, Npgsql commands, StackExchange.Redis calls, the
-/// Socket.IO server's spans (events handled, broadcasts published and received across nodes), exported over OTLP. Metrics stay with prometheus-net (see Metrics.cs).
+/// Socket.IO server's spans (events handled, broadcasts published and received across nodes), each job run (in the trace of the request that enqueued it), exported over OTLP. Metrics stay with prometheus-net (see Metrics.cs).
 /// </summary>
 public static class TracingExtensions
 {
@@ -40,7 +40,7 @@ public static class TracingExtensions
                     .AddHttpClientInstrumentation()
                     .AddNpgsql()
                     .AddRedisInstrumentation()
-                    .AddSource(SocketIOTelemetry.Name);
+                    .AddSource(SocketIOTelemetry.Name, Queue.JobRunner.ActivitySourceName);
                 if (!string.IsNullOrWhiteSpace(otlp)) t.AddOtlpExporter();
             });
         return builder;

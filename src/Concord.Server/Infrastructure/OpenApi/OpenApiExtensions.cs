@@ -1,3 +1,5 @@
+using Concord.Server.Realtime.Contracts;
+
 namespace Concord.Server.Infrastructure.OpenApi;
 
 /// <summary>API document settings (section <c>Api</c>).</summary>
@@ -5,7 +7,10 @@ public sealed class ApiOptions
 {
     public const string Section = "Api";
 
-    /// <summary>Serve the OpenAPI document at <c>/openapi/v1.json</c>. Public by default: it describes only what clients may call anyway.</summary>
+    /// <summary>
+    /// Serve the OpenAPI document at <c>/openapi/v1.json</c> and the gateway's AsyncAPI document at <c>/asyncapi/v1.json</c>.
+    /// Public by default: they describe only what clients may call anyway.
+    /// </summary>
     public bool OpenApiEnabled { get; set; } = true;
 }
 
@@ -20,7 +25,11 @@ public static class OpenApiExtensions
 
     public static WebApplication MapConcordOpenApi(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<ApiOptions>().OpenApiEnabled) app.MapOpenApi();
+        if (!app.Services.GetRequiredService<ApiOptions>().OpenApiEnabled) return app;
+        app.MapOpenApi();
+        // Generated from the event catalogue, so it is never out of date.
+        app.MapGet("/asyncapi/v1.json", () => Results.Text(AsyncApiDocument.ToJson(), "application/json"))
+            .ExcludeFromDescription();
         return app;
     }
 }

@@ -35,6 +35,9 @@ public sealed class InProcessJobTransport(TimeProvider time) : IJobTransport
     public Task<long> DeadLetterCountAsync(string queue, CancellationToken ct = default) =>
         Task.FromResult((long)(_dead.TryGetValue(queue, out var q) ? q.Count : 0));
 
+    public Task<long> QueueDepthAsync(string queue, CancellationToken ct = default) =>
+        Task.FromResult((long)(_queues.TryGetValue(queue, out var q) ? q.Reader.Count : 0));
+
     public Task<IAsyncDisposable> ConsumeAsync(string queue, int concurrency, Func<JobMessage, CancellationToken, Task> handle, CancellationToken ct = default)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);

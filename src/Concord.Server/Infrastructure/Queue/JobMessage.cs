@@ -1,11 +1,16 @@
+using System.Diagnostics;
 using System.Text.Json;
 
 namespace Concord.Server.Infrastructure.Queue;
 
-/// <summary>A job on the wire: a stable id (consumers use it to stay idempotent), the try number, the payload.</summary>
-public sealed record JobMessage(string Id, int Attempt, JsonElement Payload, string? LastError = null)
+/// <summary>
+/// A job on the wire: a stable id (consumers use it to stay idempotent), the try number, the payload, and the W3C
+/// trace context of the request that enqueued it (when traced), so the job's span joins that request's trace.
+/// </summary>
+public sealed record JobMessage(string Id, int Attempt, JsonElement Payload, string? LastError = null, string? TraceParent = null)
 {
-    public static JobMessage New<T>(string id, T payload) => new(id, 1, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web));
+    public static JobMessage New<T>(string id, T payload) => new(id, 1, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web),
+        TraceParent: Activity.Current is { Recorded: true } current ? current.Id : null);
     public T Read<T>() => Payload.Deserialize<T>(JsonSerializerOptions.Web) ?? throw new JsonException("Empty job payload.");
 }
 
@@ -31,4 +36,7 @@ public interface IJobTransport : IAsyncDisposable
     Task<IAsyncDisposable> ConsumeAsync(string queue, int concurrency, Func<JobMessage, CancellationToken, Task> handle, CancellationToken ct = default);
 
     Task<long> DeadLetterCountAsync(string queue, CancellationToken ct = default);
+
+    /// <summary>Jobs waiting to be delivered to a consumer (not those in flight or waiting for a retry).</summary>
+    Task<long> QueueDepthAsync(string queue, CancellationToken ct = default);
 }

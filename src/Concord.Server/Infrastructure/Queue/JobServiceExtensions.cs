@@ -1,4 +1,5 @@
 using Concord.Server.Infrastructure.Hosting;
+using Concord.Server.Infrastructure.Observability;
 
 namespace Concord.Server.Infrastructure.Queue;
 
@@ -82,7 +83,11 @@ public static class JobServiceExtensions
             builder.Services.AddSingleton<IJobTransport>(_ =>
                 RabbitMqJobTransport.ConnectAsync(rabbit, worker, $"concord-{Environment.MachineName}").GetAwaiter().GetResult());
         builder.Services.AddSingleton<JobQueue>();
-        if (inProcess || roles.HasFlag(NodeRoles.Worker)) builder.Services.AddHostedService<JobWorker>();
+        if (inProcess || roles.HasFlag(NodeRoles.Worker))
+        {
+            builder.Services.AddHostedService<JobWorker>();
+            builder.Services.AddHostedService<JobQueueSampler>();
+        }
         return builder;
     }
 }

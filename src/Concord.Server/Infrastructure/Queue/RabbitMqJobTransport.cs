@@ -90,6 +90,12 @@ public sealed class RabbitMqJobTransport : IJobTransport
         return await _publisher.MessageCountAsync(DeadName(queue), ct);
     }
 
+    public async Task<long> QueueDepthAsync(string queue, CancellationToken ct = default)
+    {
+        await DeclareAsync(queue);
+        return await _publisher.MessageCountAsync(Name(queue), ct);
+    }
+
     public async Task<IAsyncDisposable> ConsumeAsync(string queue, int concurrency, Func<JobMessage, CancellationToken, Task> handle, CancellationToken ct = default)
     {
         await DeclareAsync(queue);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Concord.Server.Features.Conversations;
 using Concord.Server.Features.Messages;
 using FluentValidation;
@@ -16,11 +17,13 @@ public sealed record PlaceRef(long? ChannelId, long? ConversationId);
 
 public sealed record SendMessagePayload(long? ChannelId, string? Content, string? Nonce, IReadOnlyList<long>? Attachments = null)
 {
+    [JsonIgnore]
     public SendMessageRequest Request => new(Content, Nonce, Attachments);
 }
 
 public sealed record SendDirectMessagePayload(long? ConversationId, string? Content, string? Nonce)
 {
+    [JsonIgnore]
     public SendMessageRequest Request => new(Content, Nonce);
 }
 

@@ -75,7 +75,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
     /// <inheritdoc />
     public override Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
-        SocketIOTelemetry.Broadcast();
+        SocketIOTelemetry.Broadcast(packet.EventName);
         using var span = options.Local ? null : SocketIOTelemetry.StartPublish(Namespace.Name);
         var encoded = packet.Encode();
         var frame = new FrameWriter(RedisMessageType.Broadcast, _nodeId);
