@@ -107,8 +107,13 @@ public sealed class PrometheusTests
         var alerts = System.Text.RegularExpressions.Regex.Matches(await File.ReadAllTextAsync(Path.Combine(folder, "alerts.yml")), @"- alert: (\w+)");
         var tests = await File.ReadAllTextAsync(Path.Combine(folder, "alerts.test.yml"));
         Assert.NotEmpty(alerts);
+        // … and a runbook section in docs/operations.md, which its runbook annotation links to.
+        var operations = await File.ReadAllLinesAsync(Path.Combine(Fleet.FleetFixture.RepoRoot, "docs", "operations.md"));
         foreach (System.Text.RegularExpressions.Match alert in alerts)
+        {
             Assert.Contains($"runbook: \"docs/operations.md#{alert.Groups[1].Value.ToLowerInvariant()}\"", tests);
+            Assert.Contains($"### {alert.Groups[1].Value}", operations);
+        }
     }
 
     private static async Task<(int Code, string Output)> RunAsync(string command, string folder, params string[] args)
