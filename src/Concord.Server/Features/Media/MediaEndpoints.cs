@@ -47,7 +47,7 @@ public static class MediaEndpoints
     private static async Task<IResult> SetAvatarUrlAsync(long userId, string? url, ConcordDbContext db, CancellationToken ct)
     {
         await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.AvatarUrl, url), ct);
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId);
         return user is null ? new ApiError(ErrorCode.Unauthorized).ToResult() : Results.Ok(UserDto.From(user));
     }
 
@@ -55,7 +55,7 @@ public static class MediaEndpoints
         IRealtimeEvents realtime, HttpRequest request, CancellationToken ct)
     {
         // Permission before reading the body: a non-member learns nothing and uploads nothing.
-        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.ManageServer) is { } denied) return denied.ToResult();
+        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.ManageServer, ct) is { } denied) return denied.ToResult();
         var (url, error) = await media.StoreImageAsync(request, ct);
         if (error is not null) return error.ToResult();
         return await SetIconUrlAsync(serverId, url, db, realtime, ct);
@@ -64,7 +64,7 @@ public static class MediaEndpoints
     private static async Task<IResult> ClearIcon(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access,
         IRealtimeEvents realtime, CancellationToken ct)
     {
-        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.ManageServer) is { } denied) return denied.ToResult();
+        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.ManageServer, ct) is { } denied) return denied.ToResult();
         return await SetIconUrlAsync(serverId, null, db, realtime, ct);
     }
 
@@ -72,7 +72,7 @@ public static class MediaEndpoints
     {
         if (await db.Servers.Where(s => s.Id == serverId).ExecuteUpdateAsync(s => s.SetProperty(x => x.IconUrl, url), ct) == 0)
             return ApiError.NotFound("Server").ToResult();
-        var server = await db.Servers.AsNoTracking().FirstAsync(s => s.Id == serverId, ct);
+        var server = await db.Servers.AsNoTracking().FirstAsync(s => s.Id == serverId);
         var dto = ServerDto.From(server);
         await realtime.PublishAsync(Rooms.Server(serverId), ServerEvents.ServerUpdated, new ServerUpdatedEvent(dto));
         return Results.Ok(dto);
