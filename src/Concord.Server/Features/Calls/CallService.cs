@@ -70,7 +70,7 @@ public sealed partial class CallService(IServiceScopeFactory scopes, ICallRegist
         }
         // The room, not CallRoom, is the truth: a kick evicts the socket from the room without touching CallRoom.
         if (user.CallRoom == room && socket.Rooms.Contains(room)) return (participants, null);
-        if (user.CallRoom is not null) await LeaveNowAsync(socket, user, announce: true);
+        if (user.CallRoom is { } current) await LeaveNowAsync(socket, user, announce: socket.Rooms.Contains(current));
 
         _ = socket.To(room).Emit(ServerEvents.UserJoinedCall, new CallParticipant(user.UserId, socket.Id));
         socket.Join([room, Rooms.CallPeer(room, socket.Id)]);
