@@ -7,11 +7,17 @@ export type Server = { id: string; name: string; iconUrl?: string | null; ownerI
 export type Channel = { id: string; serverId: string; name: string; type: "text" | "voice"; position: number };
 export type Member = { user: UserSummary; role: Role; joinedAt: string; presence?: Presence };
 export type ServerDetail = Server & { memberCount: number; channels: Channel[]; members: Member[] };
+export type Preview = { size: "small" | "large"; width: number; height: number; url: string };
+export type Attachment = {
+  id: string; filename: string; contentType: string; size: number; width?: number | null; height?: number | null;
+  url: string; placeholder?: string | null; previews?: Preview[];
+};
 export type Message = {
   id: string; channelId?: string; serverId?: string; conversationId?: string; author: UserSummary;
-  content: string; createdAt: string; editedAt?: string | null; nonce?: string | null;
+  content: string; createdAt: string; editedAt?: string | null; nonce?: string | null; attachments?: Attachment[];
   pending?: boolean; failed?: string;
 };
+export type MentionCount = { channelId: string; serverId: string; count: number; lastMessageId: string };
 export type Conversation = { id: string; isGroup: boolean; name?: string | null; participants: UserSummary[]; lastMessage?: Message | null; createdAt: string };
 export type Invite = { code: string; serverId: string; maxUses?: number | null; uses: number; expiresAt?: string | null };
 
@@ -29,9 +35,10 @@ export const setCsrf = (token: string) => { csrf = token; };
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
-  if (body !== undefined) headers["content-type"] = "application/json";
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers["content-type"] = "application/json";
   if (method !== "GET" && csrf) headers["x-csrf-token"] = csrf;
-  const res = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : form ? body : JSON.stringify(body) });
   const token = res.headers.get("x-csrf-token");
   if (token) csrf = token;
   if (res.status === 401 && !/^\/api\/auth\/(login|register|token)/.test(path)) onSessionEnded();
@@ -42,6 +49,13 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     throw new ApiError(res.status, data.code ?? "error", first ?? data.detail ?? data.title ?? res.statusText, data.errors);
   }
   return data as T;
+}
+
+/** One file to POST /api/uploads (multipart, part "file"): the attachment, not yet in any message. */
+export function upload(file: File): Promise<Attachment> {
+  const body = new FormData();
+  body.append("file", file);
+  return api<Attachment>("POST", "/api/uploads", body);
 }
 
 export const displayName = (u?: UserSummary | null) => (u ? u.displayName || u.username : "someone");

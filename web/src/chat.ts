@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client";
-import { api, cmpId, setCsrf, whenSessionEnds, type Conversation, type Member, type Message, type Server, type ServerDetail, type User } from "./api";
+import { api, cmpId, setCsrf, whenSessionEnds, type Attachment, type Conversation, type Member, type MentionCount, type Message, type Server, type ServerDetail, type User } from "./api";
 import { getState, setState, type Route, type Timeline } from "./store";
 import { onCallEvent, leaveCall } from "./voice";
 
@@ -29,10 +29,10 @@ export async function boot() {
 
 export async function signedIn(me: User) {
   setState({ me, toast: undefined });
-  const [servers, conversations] = await Promise.all([
-    api<Server[]>("GET", "/api/servers"), api<Conversation[]>("GET", "/api/conversations"),
+  const [servers, conversations, mentions] = await Promise.all([
+    api<Server[]>("GET", "/api/servers"), api<Conversation[]>("GET", "/api/conversations"), api<MentionCount[]>("GET", "/api/mentions"),
   ]);
-  setState({ servers, conversations });
+  setState({ servers, conversations, mentions: Object.fromEntries(mentions.map((m) => [m.channelId, { serverId: m.serverId, count: m.count }])) });
   connect();
   await navigate(routeFromPath(location.pathname), true);
 }
@@ -48,7 +48,7 @@ function signedOut(notice?: string) {
   void leaveCall();
   socket?.disconnect();
   socket = null;
-  setState({ me: null, servers: [], details: {}, conversations: [], timelines: {}, typing: {}, occupants: {}, route: { kind: "home" }, toast: notice });
+  setState({ me: null, servers: [], details: {}, conversations: [], timelines: {}, typing: {}, occupants: {}, mentions: {}, route: { kind: "home" }, toast: notice });
   history.replaceState(null, "", "/");
 }
 whenSessionEnds(() => { if (getState().me) signedOut("Your session ended. Please log in again."); });
@@ -95,10 +95,24 @@ export async function loadServer(serverId: string, force = false): Promise<Serve
 }
 
 async function loadOccupants(detail: ServerDetail) {
-  for (const c of detail.channels.filter((c) => c.type === "voice")) {
-    const ack = await emit("call-participants", { channelId: c.id }).catch(() => undefined);
-    if (ack?.ok) setOccupants(c.id, () => Object.fromEntries((ack.participants as { userId: string; socketId: string }[]).map((p) => [p.socketId, p.userId])));
-  }
+  for (const c of detail.channels.filter((c) => c.type === "voice")) await loadCall(c.id, { channelId: c.id });
+}
+// voice-state-updates seen per call: an answer to call-participants that a live update overtook is stale.
+const callChanges: Record<string, number> = {};
+async function loadCall(key: string, target: { channelId?: string; conversationId?: string }) {
+  const seen = callChanges[key] ?? 0;
+  const ack = await emit("call-participants", target).catch(() => undefined);
+  if (ack?.ok && (callChanges[key] ?? 0) === seen) setOccupants(key, () => Object.fromEntries((ack.participants as { userId: string; socketId: string }[]).map((p) => [p.socketId, p.userId])));
+}
+/**
+ * A call that started before this socket joined its rooms rang nobody here (voice-state-update is not replayed): ask
+ * the open conversation and the most recent ones who is in their calls, so one still rings.
+ */
+async function loadConversationCalls() {
+  const { route, conversations } = getState();
+  const ids = new Set(conversations.slice(0, 10).map((c) => c.id));
+  if (route.kind === "dm") ids.add(route.conversationId);
+  for (const id of ids) await loadCall(`dm:${id}`, { conversationId: id });
 }
 function setOccupants(channelId: string, f: (o: Record<string, string>) => Record<string, string>) {
   setState((s) => ({ occupants: { ...s.occupants, [channelId]: f(s.occupants[channelId] ?? {}) } }));
@@ -127,7 +141,10 @@ function merge(items: Message[], incoming: Message[]): Message[] {
 async function openTimeline(route: Route) {
   const key = timelineKey(route);
   if (!key) return;
-  if (route.kind === "channel") void emit("join-channel", { channelId: route.channelId });
+  if (route.kind === "channel") {
+    void emit("join-channel", { channelId: route.channelId });
+    markMentionsRead(route.channelId!);
+  }
   if (route.kind === "dm") void emit("join-conversation", { conversationId: route.conversationId });
   if (getState().timelines[key]?.loaded) return;
   setTimeline(key, () => ({ loading: true }));
@@ -167,13 +184,14 @@ async function catchUp(key: string) {
 }
 
 /** Sends with a nonce; a retry passes the same nonce, so a send that did get through is not doubled. */
-export async function send(key: string, content: string, nonce: string = crypto.randomUUID()) {
+export async function send(key: string, content: string, nonce: string = crypto.randomUUID(), attachments: Attachment[] = []) {
   const me = getState().me!;
   const [kind, id] = key.split(":");
-  const pending: Message = { id: `pending-${nonce}`, nonce, content, author: me, createdAt: new Date().toISOString(), pending: true };
+  const pending: Message = { id: `pending-${nonce}`, nonce, content, author: me, createdAt: new Date().toISOString(), attachments, pending: true };
   setTimeline(key, (t) => ({ items: [...t.items, pending] }));
+  const ids = attachments.length ? { attachments: attachments.map((a) => a.id) } : {};
   const ack = kind === "channel"
-    ? await emit("send-message", { channelId: id, content, nonce }).catch(() => undefined)
+    ? await emit("send-message", { channelId: id, content, nonce, ...ids }).catch(() => undefined)
     : await emit("send-direct-message", { conversationId: id, content, nonce }).catch(() => undefined);
   if (ack?.ok) setTimeline(key, (t) => ({ items: merge(t.items, [ack.message]) }));
   else setTimeline(key, (t) => ({ items: t.items.map((m) => (m.nonce === nonce && m.pending ? { ...m, failed: ack?.error?.message ?? "Not sent." } : m)) }));
@@ -193,6 +211,30 @@ export async function deleteMessage(key: string, m: Message) {
   const path = key.startsWith("channel:") ? `/api/messages/${m.id}` : `/api/conversations/${m.conversationId}/messages/${m.id}`;
   await api("DELETE", path);
   setTimeline(key, (t) => ({ items: t.items.filter((x) => x.id !== m.id) }));
+}
+
+// ---------- mentions ----------
+/** `@username` of a member becomes `<@id>` on the wire, which is what the server counts as a mention. */
+export function toWire(content: string, members: { id: string; username: string }[]) {
+  const find = (name: string) => members.find((m) => m.username.toLowerCase() === name.toLowerCase());
+  return content.replace(/(^|[\s(])@([A-Za-z0-9_.-]+)/g, (all, lead: string, name: string) => {
+    // "@bob." at the end of a sentence: the dot is punctuation unless a username really ends with it.
+    const trail = find(name) ? "" : /[.-]+$/.exec(name)?.[0] ?? "";
+    const u = find(name.slice(0, name.length - trail.length));
+    return u ? `${lead}<@${u.id}>${trail}` : all;
+  });
+}
+
+/** The other way, for editing: `<@id>` back to `@username` (unknown ids stay as they are). */
+export function fromWire(content: string, users: { id: string; username: string }[]) {
+  return content.replace(/<@!?(\d+)>/g, (all, id: string) => { const u = users.find((u) => u.id === id); return u ? `@${u.username}` : all; });
+}
+
+/** Opening a channel reads its mentions (here at once, on the server in the background). */
+function markMentionsRead(channelId: string) {
+  if (!getState().mentions[channelId]) return;
+  setState((s) => { const next = { ...s.mentions }; delete next[channelId]; return { mentions: next }; });
+  void api("DELETE", `/api/channels/${channelId}/mentions`).catch(() => undefined);
 }
 
 let lastTyping = 0;
@@ -219,6 +261,8 @@ function addServer(server: Server) {
   setState((s) => ({ servers: s.servers.some((x) => x.id === server.id) ? s.servers : [...s.servers, server] }));
 }
 export async function kick(serverId: string, userId: string) { await api("DELETE", `/api/servers/${serverId}/members/${userId}`); }
+/** Owner only; member-updated brings the change to everyone, this client included. */
+export async function setRole(serverId: string, userId: string, role: "admin" | "member") { await api("PATCH", `/api/servers/${serverId}/members/${userId}`, { role }); }
 export async function ban(serverId: string, userId: string) { await api("PUT", `/api/servers/${serverId}/bans/${userId}`, {}); }
 export async function openDm(userId: string) {
   const c = await api<Conversation>("POST", "/api/conversations", { userId });
@@ -266,6 +310,7 @@ function connect() {
     if (document.hidden) void emit("set-status", { status: "idle" }).catch(() => undefined);
     if (s.recovered) { setState({ lastCatchUp: "recovered" }); return; }
     await emit("join-servers").catch(() => undefined);
+    void loadConversationCalls();
     const { route, timelines } = getState();
     if (route.kind === "channel" && route.serverId) await loadServer(route.serverId, true).catch(() => undefined);
     const key = timelineKey(route);
@@ -289,6 +334,18 @@ function connect() {
     clearTyping(key, m.author.id);
   };
   s.on("new-message", (m: Message) => onMessage(`channel:${m.channelId}`)(m));
+  s.on("attachment-processed", ({ messageId, channelId, attachment }: { messageId: string; channelId: string; attachment: Attachment }) =>
+    setTimeline(`channel:${channelId}`, (t) => ({
+      items: t.items.map((m) => (m.id === messageId ? { ...m, attachments: (m.attachments ?? []).map((a) => (a.id === attachment.id ? attachment : a)) } : m)),
+    })));
+  s.on("mention", ({ channelId, serverId, unreadMentions }: { channelId: string; serverId: string; unreadMentions: number }) => {
+    const r = getState().route;
+    if (r.kind === "channel" && r.channelId === channelId && !document.hidden) {
+      void api("DELETE", `/api/channels/${channelId}/mentions`).catch(() => undefined);
+      return;
+    }
+    setState((st) => ({ mentions: { ...st.mentions, [channelId]: { serverId, count: unreadMentions } } }));
+  });
   s.on("message-updated", (m: Message) => setTimeline(`channel:${m.channelId}`, (t) => (t.loaded ? { items: merge(t.items, [m]) } : {})));
   s.on("message-deleted", ({ id, channelId }: { id: string; channelId: string }) =>
     setTimeline(`channel:${channelId}`, (t) => ({ items: t.items.filter((m) => m.id !== id) })));
@@ -324,7 +381,15 @@ function connect() {
   });
   s.on("server-deleted", ({ serverId }: { serverId: string }) => removeServer(serverId));
   s.on("member-joined", ({ serverId, member }: { serverId: string; member: Member }) => updateMembers(serverId, (ms) => [...ms.filter((m) => m.user.id !== member.user.id), member], member));
-  s.on("member-updated", ({ serverId, member }: { serverId: string; member: Member }) => updateMembers(serverId, (ms) => ms.map((m) => (m.user.id === member.user.id ? { ...m, ...member } : m))));
+  // A role change, or a profile change (name, avatar) sent to each server the user is in: conversations show it too.
+  s.on("member-updated", ({ serverId, member }: { serverId: string; member: Member }) => {
+    updateMembers(serverId, (ms) => ms.map((m) => (m.user.id === member.user.id ? { ...m, ...member, presence: m.presence } : m)));
+    setState((st) => ({
+      conversations: st.conversations.map((c) => (c.participants.some((p) => p.id === member.user.id)
+        ? { ...c, participants: c.participants.map((p) => (p.id === member.user.id ? { ...p, ...member.user } : p)) } : c)),
+      me: st.me && st.me.id === member.user.id ? { ...st.me, ...member.user } : st.me,
+    }));
+  });
   s.on("member-left", ({ serverId, userId }: { serverId: string; userId: string }) => {
     if (userId === getState().me?.id) removeServer(serverId);
     else updateMembers(serverId, (ms) => ms.filter((m) => m.user.id !== userId));
@@ -341,6 +406,7 @@ function connect() {
   s.on("voice-state-update", (v: { channelId?: string; conversationId?: string; userId: string; socketId: string; inCall: boolean }) => {
     const key = v.channelId ?? (v.conversationId ? `dm:${v.conversationId}` : undefined);
     if (!key) return;
+    callChanges[key] = (callChanges[key] ?? 0) + 1;
     setOccupants(key, (o) => {
       const next = { ...o };
       if (v.inCall) next[v.socketId] = v.userId; else delete next[v.socketId];

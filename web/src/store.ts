@@ -30,11 +30,12 @@ export type State = {
   voice: Voice;
   toast?: string;
   dismissed?: Record<string, boolean>; // conversation calls we declined to join
+  mentions: Record<string, { serverId: string; count: number }>; // channel id → unread mentions of me
 };
 
 let state: State = {
   me: undefined, route: { kind: "home" }, servers: [], details: {}, conversations: [], timelines: {}, typing: {},
-  presence: {}, occupants: {}, connection: "connecting", voice: { muted: false, camera: false, peers: {} },
+  presence: {}, occupants: {}, mentions: {}, connection: "connecting", voice: { muted: false, camera: false, peers: {} },
 };
 const listeners = new Set<() => void>();
 

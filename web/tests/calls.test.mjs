@@ -93,15 +93,18 @@ test("the same call relayed through the TURN server with the credentials Concord
   }
 });
 
-test("alice rings bob from their direct messages and bob picks up", async () => {
+test("alice rings bob from their direct messages and bob, who opens Concord after she called, picks up", async () => {
   for (const u of [alice, bob]) await u.page.evaluate(() => localStorage.removeItem("concord.relayOnly"));
   const conversation = await alice.rest("POST", "/api/conversations", { userId: bob.id });
   await alice.page.goto(`/dm/${conversation.id}`);
-  await bob.page.goto(`/dm/${conversation.id}`);
+  await bob.page.goto("about:blank");
   const s = await call("dm-call", {
     async start() {
       await alice.page.getByRole("button", { name: "Start a call" }).click();
-      // Bob's client rings from the conversation's voice-state-update.
+      // She is in the call once her own voice-state-update came back.
+      await until(alice.page, (id) => Object.keys(window.__concord.state().occupants[`dm:${id}`] ?? {}).length === 1, conversation.id);
+      // Bob's client was not connected when the call's voice-state-update went out: it asks on connecting, and rings.
+      await bob.page.goto(`/dm/${conversation.id}`);
       const ring = bob.page.getByRole("alert").filter({ hasText: "is calling" });
       await ring.getByText("Alice").waitFor();
       await ring.getByRole("button", { name: "Join call" }).click();

@@ -10,29 +10,53 @@ namespace Concord.Server.Realtime;
 /// </summary>
 internal sealed class PresenceEvents(IServiceScopeFactory scopes, IPresenceStore presence, SocketIOServer io, ILogger<PresenceEvents> logger)
 {
+    // One user's changes on this node are written and announced one at a time. A closing tab reports itself hidden
+    // ("set-status" idle) just before its socket closes: without this the two broadcasts raced (each looks up the
+    // user's servers first), and a late "idle" could reach the others after "offline" and stay there.
+    private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
     public async Task ConnectedAsync(SocketIOSocket socket, SocketUser user)
     {
         socket.On(user, ClientEvents.SetStatus, SetStatus);
-        socket.OnDisconnect(reason => { _ = DisconnectedAsync(socket.Id, user); });
-        var (before, after) = await presence.SetAsync(user.UserId, socket.Id, PresenceStatus.Online);
-        if (before != after) await BroadcastAsync(user.UserId, after);
+        socket.OnDisconnect(reason => { _ = DisconnectedAsync(socket, user); });
+        await ApplyAsync(socket, user.UserId, PresenceStatus.Online);
     }
 
     private async Task<Reply<StatusAck>> SetStatus(EventCall<SetStatusPayload> call)
     {
         var (user, status) = (call.User, call.Payload.Status == "idle" ? PresenceStatus.Idle : PresenceStatus.Online);
         user.Status = status;
-        var (before, after) = await presence.SetAsync(user.UserId, call.Socket.Id, status);
-        if (before != after) await BroadcastAsync(user.UserId, after);
+        var after = await ApplyAsync(call.Socket, user.UserId, status);
         return new StatusAck(after.Wire());
     }
 
-    private async Task DisconnectedAsync(string socketId, SocketUser user)
+    /// <summary>Records the socket's status (null: the socket is gone) and announces the user's new aggregate, which it answers.</summary>
+    private async Task<PresenceStatus> ApplyAsync(SocketIOSocket socket, long userId, PresenceStatus? status)
+    {
+        var gate = _gates[(int)((ulong)userId % (ulong)_gates.Length)];
+        await gate.WaitAsync();
+        try
+        {
+            var (before, after) = status is { } s
+                ? await presence.SetAsync(userId, socket.Id, s)
+                : await presence.RemoveAsync(userId, socket.Id);
+            // The socket closed while its status was being written: its disconnect may already have removed the
+            // entry, which this write brought back. Take it out again, or it outlives the socket.
+            if (status is not null && !socket.Connected) (_, after) = await presence.RemoveAsync(userId, socket.Id);
+            if (before != after) await BroadcastAsync(userId, after);
+            return after;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task DisconnectedAsync(SocketIOSocket socket, SocketUser user)
     {
         try
         {
-            var (before, after) = await presence.RemoveAsync(user.UserId, socketId);
-            if (before != after) await BroadcastAsync(user.UserId, after);
+            await ApplyAsync(socket, user.UserId, null);
         }
         catch (Exception ex)
         {

@@ -18,6 +18,21 @@ public sealed class BrowserTests
     }
 
     [Fact]
+    public async Task AttachmentsUploadThroughTheComposerAndMentionsAreHighlightedAndCountedForTheMentioned()
+    {
+        var media = Directory.CreateTempSubdirectory("concord-browser-media-").FullName;
+        try
+        {
+            using var app = new RealtimeApp(Backend.Postgres, new Dictionary<string, string?> { ["Media:Path"] = media });
+            await WebScenarios.RunAsync("messages.test.mjs", app.Url);
+        }
+        finally
+        {
+            Directory.Delete(media, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task TwoBrowsersCallInAVoiceChannelPeerToPeerAndRelayedThroughTurn()
     {
         using var app = new RealtimeApp(Backend.Postgres, new Dictionary<string, string?>

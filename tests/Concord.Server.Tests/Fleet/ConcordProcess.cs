@@ -1,27 +1,30 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace Concord.Server.Tests.Fleet;
 
 /// <summary>
 /// One Concord node as a real child process (the built Concord.Server.dll beside the tests), so a test can stop it
-/// with SIGTERM or kill it with SIGKILL as an operator or a crash would.
+/// with SIGTERM or kill it with SIGKILL as an operator or a crash would. Settings are configuration keys
+/// (<c>Auth:BcryptWorkFactor</c>) or environment names (<c>Auth__BcryptWorkFactor</c>), passed as environment variables.
 /// </summary>
 public sealed class ConcordProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly string? _workingDirectory;
 
-    public ConcordProcess(string name, IReadOnlyDictionary<string, string> settings, int? port = null)
+    /// <param name="workingDirectory">Where the process starts; default the tests' folder (the app's own).</param>
+    public ConcordProcess(string name, IReadOnlyDictionary<string, string> settings, int? port = null, string? workingDirectory = null)
     {
+        _workingDirectory = workingDirectory;
         Name = name;
         Settings = settings;
         Port = port ?? FreePort();
         var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Concord.Server.dll")])
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -43,11 +46,19 @@ public sealed class ConcordProcess : IAsyncDisposable
     public string Url => $"http://127.0.0.1:{Port}";
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Every line the node printed (stdout and stderr), in order of arrival.</summary>
+    public ConcurrentQueue<string> Lines { get; } = new();
+
     /// <summary>What the node printed, for failure messages.</summary>
-    public string Output { get { lock (_output) return _output.ToString(); } }
+    public string Output => string.Join('\n', Lines);
 
     /// <summary>Polls /health/ready until it answers 200 (bounded): the node has migrated and reaches its dependencies.</summary>
-    public async Task WaitReadyAsync(TimeSpan timeout)
+    public Task WaitReadyAsync(TimeSpan timeout) => WaitForAsync("/health/ready", timeout);
+
+    /// <summary>Polls /health/live until it answers 200 (bounded): the process serves requests.</summary>
+    public Task WaitLiveAsync(TimeSpan timeout) => WaitForAsync("/health/live", timeout);
+
+    private async Task WaitForAsync(string path, TimeSpan timeout)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) }; // a loaded box answers readiness slowly
         var deadline = DateTime.UtcNow + timeout;
@@ -56,13 +67,13 @@ public sealed class ConcordProcess : IAsyncDisposable
             if (_process.HasExited) throw new InvalidOperationException($"{Name} exited with {_process.ExitCode}:\n{Output}");
             try
             {
-                if ((await http.GetAsync($"{Url}/health/ready")).IsSuccessStatusCode) return;
+                if ((await http.GetAsync(Url + path)).IsSuccessStatusCode) return;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"{Name} was not ready within {timeout}:\n{Output}");
+        throw new TimeoutException($"{Name} did not answer {path} within {timeout}:\n{Output}");
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
@@ -83,7 +94,7 @@ public sealed class ConcordProcess : IAsyncDisposable
     }
 
     /// <summary>A new process of the same node: same name, settings and port (the balancer's configuration names it).</summary>
-    public ConcordProcess StartAgain() => new(Name, Settings, Port);
+    public ConcordProcess StartAgain() => new(Name, Settings, Port, _workingDirectory);
 
     public async ValueTask DisposeAsync()
     {
@@ -104,7 +115,6 @@ public sealed class ConcordProcess : IAsyncDisposable
 
     private void Append(string? line)
     {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
+        if (line is not null) Lines.Enqueue(line);
     }
 }

@@ -344,6 +344,60 @@ test("presence follows the user's sockets across tabs", async () => {
   }
 });
 
+test("a tab that reports itself idle as it closes leaves its user offline, never idle", async () => {
+  // A closing browser tab fires visibilitychange (hidden, so the web client sends set-status idle) just before its
+  // socket closes. Both changes are announced; however the server interleaves them, "offline" must come last.
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  await serverWith(bob, alice);
+  const b = await connect(bob);
+  const seen = [];
+  b.on("presence-update", (p) => { if (p.userId === alice.id) seen.push(p.status); });
+  try {
+    await request(b, "join-servers");
+    for (let round = 0; round <= 10; round++) {
+      const online = next(b, "presence-update", (p) => p.userId === alice.id && p.status === "online");
+      const tab = await connect(alice);
+      // This "online" is announced after every change of the previous round: that round must have ended offline.
+      await online;
+      if (round > 0) assert.equal(seen.at(-2), "offline", `round ${round}: alice was left ${seen.at(-2)} (${seen.join(", ")})`);
+      if (round === 10) { tab.close(); break; }
+      tab.emit("set-status", { status: "idle" });
+      tab.close();
+    }
+  } finally {
+    b.close();
+  }
+});
+
+test("a profile change reaches every server the user is in as member-updated, with the new name and avatar", async () => {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const first = await serverWith(bob, alice);
+  const second = await serverWith(bob, alice);
+  const b = await connect(bob);
+  try {
+    await request(b, "join-servers");
+    const updates = [first, second].map((server) => next(b, "member-updated", (e) => e.serverId === server.id && e.member.user.id === alice.id));
+    await alice.rest("PATCH", "/api/auth/profile", { displayName: "Alice Liddell", avatarUrl: "https://example.test/a.png" }, 200);
+    for (const [update, server] of [[await updates[0], first], [await updates[1], second]]) {
+      assert.equal(update.serverId, server.id);
+      assert.equal(update.member.user.displayName, "Alice Liddell");
+      assert.equal(update.member.user.avatarUrl, "https://example.test/a.png");
+      assert.equal(update.member.role, "member");
+    }
+    // A bio is not shown in member lists: changing only it announces nothing (the fence: the next name change).
+    const seen = recorder(b, "member-updated");
+    await alice.rest("PATCH", "/api/auth/profile", { bio: "Down the rabbit hole" }, 200);
+    const fence = next(b, "member-updated", (e) => e.serverId === first.id && e.member.user.displayName === "Alice");
+    await alice.rest("PATCH", "/api/auth/profile", { displayName: "Alice" }, 200);
+    await fence;
+    assert.ok(seen.seen.every((e) => e.member.user.displayName === "Alice"), JSON.stringify(seen.seen));
+  } finally {
+    b.close();
+  }
+});
+
 test("call signaling is relayed only within the call and cleaned up on disconnect", async () => {
   const alice = await newUser("alice");
   const bob = await newUser("bob");

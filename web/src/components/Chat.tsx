@@ -1,14 +1,14 @@
 import { Fragment } from "preact";
-import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import { displayName, type Message } from "../api";
-import { deleteMessage, discard, editMessage, loadOlder, send, sent, timelineKey, toast, typing } from "../chat";
-import { memberOf, useStore } from "../store";
-import { Avatar } from "./Avatar";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { displayName, type UserSummary } from "../api";
+import { loadOlder, loadServer, navigate, timelineKey } from "../chat";
+import { memberOf, useStore, type State } from "../store";
+import { Composer } from "./Composer";
 import { Icon } from "./Icon";
+import { MessageRow } from "./MessageRow";
 import { IncomingCall, VoiceStage } from "./Voice";
 import { joinCall } from "../voice";
 
-const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 const day = (iso: string) => new Date(iso).toLocaleDateString([], { weekday: "long", month: "long", day: "numeric" });
 
 export function Chat({ onOpenNav, onToggleMembers, membersOpen }: { onOpenNav: () => void; onToggleMembers: () => void; membersOpen: boolean }) {
@@ -28,8 +28,7 @@ export function Chat({ onOpenNav, onToggleMembers, membersOpen }: { onOpenNav: (
     placeholder = `Message ${title}`;
   }
   // Events name the username; show the display name we know for them (members or participants).
-  const known = route.kind === "channel" ? s.details[route.serverId]?.members.map((m) => m.user) ?? []
-    : s.conversations.find((c) => route.kind === "dm" && c.id === route.conversationId)?.participants ?? [];
+  const known = peopleHere(s);
   const typers = Object.entries(s.typing[key] ?? {}).filter(([, t]) => t.until > Date.now())
     .map(([id, t]) => { const u = known.find((u) => u.id === id); return u ? displayName(u) : t.username; });
   return (
@@ -51,31 +50,61 @@ export function Chat({ onOpenNav, onToggleMembers, membersOpen }: { onOpenNav: (
           {s.connection === "connecting" ? "Connecting…" : s.connection === "offline" ? "Disconnected." : "Connection lost. Reconnecting…"}
         </div>
       )}
-      {key ? <Timeline key={key} tlKey={key} /> : <Welcome />}
+      {key ? <Timeline key={key} tlKey={key} users={known} /> : <Welcome />}
       {key && (
         <>
           <div class="typing" aria-live="polite" data-testid="typing">
             {typers.length > 0 && <><span class="dots" aria-hidden="true"><i /><i /><i /></span>
               {typers.length === 1 ? `${typers[0]} is typing…` : typers.length < 4 ? `${typers.join(", ")} are typing…` : "Several people are typing…"}</>}
           </div>
-          <Composer key={key} tlKey={key} placeholder={placeholder} />
+          <Composer key={key} tlKey={key} placeholder={placeholder} users={known} meId={me.id} attachments={route.kind === "channel"} />
         </>
       )}
     </section>
   );
 }
 
+/** Who can be named here: the server's members in a channel, the participants in a conversation. */
+const peopleHere = (s: State): UserSummary[] => {
+  const r = s.route;
+  return r.kind === "channel" ? s.details[r.serverId]?.members.map((m) => m.user) ?? []
+    : r.kind === "dm" ? s.conversations.find((c) => c.id === r.conversationId)?.participants ?? [] : [];
+};
+
 function Welcome() {
-  const servers = useStore((s) => s.servers.length);
+  const servers = useStore((s) => s.servers);
+  const mentions = useStore((s) => s.mentions);
+  const details = useStore((s) => s.details);
+  const unread = Object.entries(mentions);
+  // Channel names for the list: the servers with unread mentions, loaded once each.
+  useEffect(() => { for (const [, m] of unread) void loadServer(m.serverId).catch(() => undefined); }, [unread.length]);
   return (
-    <div class="center welcome">
+    <div class="center welcome"><div>
       <h2>Welcome to Concord</h2>
-      <p class="muted">{servers ? "Pick a server on the left, or a direct message." : "Create a server with + or join one with an invite code."}</p>
-    </div>
+      <p class="muted">{servers.length ? "Pick a server on the left, or a direct message." : "Create a server with + or join one with an invite code."}</p>
+      {unread.length > 0 && (
+        <nav class="inbox" aria-label="Unread mentions">
+          <h3>Unread mentions</h3>
+          <ul>
+            {unread.map(([channelId, m]) => {
+              const server = servers.find((x) => x.id === m.serverId);
+              const channel = details[m.serverId]?.channels.find((c) => c.id === channelId);
+              return (
+                <li key={channelId}>
+                  <a href={`/channels/${m.serverId}/${channelId}`} onClick={(e) => { e.preventDefault(); void navigate({ kind: "channel", serverId: m.serverId, channelId }); }}>
+                    {server?.name ?? "A server"}{channel ? ` #${channel.name}` : ""}<span class="count">{m.count}</span><span class="sr-only"> unread</span>
+                  </a>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+      )}
+    </div></div>
   );
 }
 
-function Timeline({ tlKey }: { tlKey: string }) {
+function Timeline({ tlKey, users }: { tlKey: string; users: UserSummary[] }) {
   const t = useStore((s) => s.timelines[tlKey]);
   const me = useStore((s) => s.me!);
   const route = useStore((s) => s.route);
@@ -116,7 +145,7 @@ function Timeline({ tlKey }: { tlKey: string }) {
           return (
             <Fragment key={m.id}>
               {newDay && <li class="day"><span>{day(m.createdAt)}</span></li>}
-              <MessageRow m={m} grouped={!!grouped && !newDay} tlKey={tlKey} mine={m.author.id === me.id} canDelete={canDelete} />
+              <MessageRow m={m} grouped={!!grouped && !newDay} tlKey={tlKey} mine={m.author.id === me.id} canDelete={canDelete} users={users} meId={me.id} />
             </Fragment>
           );
         })}
@@ -125,68 +154,3 @@ function Timeline({ tlKey }: { tlKey: string }) {
     </div>
   );
 }
-
-function MessageRow({ m, grouped, tlKey, mine, canDelete }: { m: Message; grouped: boolean; tlKey: string; mine: boolean; canDelete: boolean }) {
-  const [editing, setEditing] = useState(false);
-  const save = async (content: string) => {
-    try {
-      if (content.trim() && content !== m.content) await editMessage(tlKey, m, content);
-      setEditing(false);
-    } catch (e) { toast(e); }
-  };
-  return (
-    <li class={`msg${grouped ? " grouped" : ""}${m.pending ? " pending" : ""}${m.failed ? " failed" : ""}`} data-message-id={m.id} data-testid="message">
-      {grouped ? <span class="gutter muted" aria-hidden="true">{time(m.createdAt)}</span> : <Avatar user={m.author} size={40} />}
-      <div class="msg-body">
-        {!grouped && <div class="msg-meta"><strong>{displayName(m.author)}</strong><time dateTime={m.createdAt} class="muted">{time(m.createdAt)}</time></div>}
-        {editing ? (
-          <textarea class="edit" aria-label="Edit message" defaultValue={m.content} autoFocus rows={2}
-            onKeyDown={(e) => {
-              if (e.key === "Escape") setEditing(false);
-              if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); void save((e.target as HTMLTextAreaElement).value); }
-            }} />
-        ) : (
-          <p class="content">{m.content}{m.editedAt && <span class="muted edited"> (edited)</span>}</p>
-        )}
-        {m.failed && (
-          <p class="error">Not sent: {m.failed} <button class="link" onClick={() => { discard(tlKey, m.nonce!); void send(tlKey, m.content, m.nonce!); }}>Retry</button>
-            <button class="link" onClick={() => discard(tlKey, m.nonce!)}>Discard</button></p>
-        )}
-      </div>
-      {!m.pending && (mine || canDelete) && !editing && (
-        <div class="msg-actions">
-          {mine && <button class="icon-btn" aria-label="Edit message" title="Edit" onClick={() => setEditing(true)}><Icon name="edit" size={16} /></button>}
-          {canDelete && <button class="icon-btn" aria-label="Delete message" title="Delete" onClick={() => { if (confirm("Delete this message?")) deleteMessage(tlKey, m).catch(toast); }}><Icon name="trash" size={16} /></button>}
-        </div>
-      )}
-    </li>
-  );
-}
-
-function Composer({ tlKey, placeholder }: { tlKey: string; placeholder: string }) {
-  const ref = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => { if (matchMedia("(min-width: 900px)").matches) ref.current?.focus(); }, []);
-  const submit = () => {
-    const el = ref.current!;
-    const content = el.value.trim();
-    if (!content) return;
-    el.value = "";
-    el.style.height = "";
-    sent();
-    void send(tlKey, content);
-  };
-  return (
-    <form class="composer" onSubmit={(e) => { e.preventDefault(); submit(); }}>
-      <textarea id="composer" ref={ref} rows={1} maxLength={2000} aria-label={placeholder} placeholder={placeholder}
-        onInput={(e) => {
-          const el = e.target as HTMLTextAreaElement;
-          el.style.height = "";
-          el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
-          if (el.value) typing(tlKey);
-        }}
-        onKeyDown={(e) => { if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } }} />
-      <button type="submit" class="send" aria-label="Send message"><Icon name="send" size={18} /></button>
-    </form>
-  );
-}
-

@@ -4,7 +4,7 @@ import { api, ApiError, displayName, type Invite, type ServerDetail, type User, 
 import { createChannel, createGroup, createServer, joinServer, navigate, toast } from "../chat";
 import { getState, setState } from "../store";
 
-function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
+export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => { ref.current?.showModal(); }, []);
   return (
@@ -123,15 +123,26 @@ export function InviteDialog({ server, onClose }: { server: ServerDetail; onClos
 
 export function ProfileDialog({ onClose }: { onClose: () => void }) {
   const me = getState().me!;
+  // An uploaded avatar's URL is Concord's own (maybe relative): the field shows only a link given by hand, and is sent only when edited.
+  const linked = /^https?:\/\//.test(me.avatarUrl ?? "") ? me.avatarUrl! : "";
   return (
     <Modal title="Edit profile" onClose={onClose}>
       <ActionForm submit="Save" onClose={onClose} action={async (f) => {
-        const user = await api<User>("PATCH", "/api/auth/profile", { displayName: f.displayName, bio: f.bio, avatarUrl: f.avatarUrl });
+        // An image picked here is uploaded (the server re-encodes it) and wins over the URL field.
+        const image = (f as Record<string, unknown>).avatar;
+        if (image instanceof File && image.size > 0) {
+          const body = new FormData();
+          body.append("file", image);
+          await api<User>("PUT", "/api/auth/avatar", body);
+        }
+        const uploaded = image instanceof File && image.size > 0;
+        const user = await api<User>("PATCH", "/api/auth/profile", { displayName: f.displayName, bio: f.bio, ...(uploaded || f.avatarUrl === linked ? {} : { avatarUrl: f.avatarUrl }) });
         setState({ me: user });
       }}>
         <label>Display name<input name="displayName" maxLength={64} defaultValue={me.displayName ?? ""} /></label>
         <label>About me<textarea name="bio" maxLength={190} rows={3} defaultValue={me.bio ?? ""} /></label>
-        <label>Avatar URL<input name="avatarUrl" type="url" maxLength={2048} defaultValue={me.avatarUrl ?? ""} placeholder="https://…" /></label>
+        <label>Avatar image<input name="avatar" type="file" accept="image/png,image/jpeg,image/gif,image/webp" /></label>
+        <label>Avatar URL<input name="avatarUrl" type="url" maxLength={2048} defaultValue={linked} placeholder={me.avatarUrl && !linked ? "(an uploaded image)" : "https://…"} /></label>
       </ActionForm>
     </Modal>
   );

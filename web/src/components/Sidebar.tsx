@@ -5,13 +5,17 @@ import { useStore } from "../store";
 import { joinCall, leaveCall, toggleCamera, toggleMute } from "../voice";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
+import { ServerSettingsDialog } from "./Settings";
 import { CreateChannelDialog, CreateServerDialog, NewGroupDialog, JoinServerDialog, InviteDialog, ProfileDialog } from "./Dialogs";
+
+/** A red count of unread mentions; read out as part of the button's or link's name. */
+const Unread = ({ count }: { count: number }) => (count > 0 ? <span class="count" data-testid="unread-mentions">{count}<span class="sr-only"> unread mentions</span></span> : null);
 
 const initials = (name: string) => name.split(/\s+/).map((w) => w[0]).join("").slice(0, 3).toUpperCase();
 
 export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
   const s = useStore((s) => s);
-  const [dialog, setDialog] = useState<"create" | "join" | "invite" | "profile" | "channel" | "group" | null>(null);
+  const [dialog, setDialog] = useState<"create" | "join" | "invite" | "profile" | "channel" | "group" | "settings" | null>(null);
   const route = s.route;
   const serverId = route.kind === "channel" ? route.serverId : undefined;
   const detail = serverId ? s.details[serverId] : undefined;
@@ -31,6 +35,7 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
             aria-current={sv.id === serverId ? "page" : undefined} onClick={() => go({ kind: "channel", serverId: sv.id })}>
             {sv.iconUrl ? <img src={sv.iconUrl} alt="" /> : <span aria-hidden="true">{initials(sv.name)}</span>}
             <span class="sr-only">{sv.name}</span>
+            <Unread count={Object.values(s.mentions).reduce((n, m) => n + (m.serverId === sv.id ? m.count : 0), 0)} />
           </button>
         ))}
         <button class="rail-btn add" aria-label="Create a server" title="Create a server" onClick={() => setDialog("create")}><Icon name="plus" size={22} /></button>
@@ -43,6 +48,7 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
               <h2 title={detail.name}>{detail.name}</h2>
               {myRole !== "member" && <button class="icon-btn" aria-label="Create a channel" title="Create a channel" onClick={() => setDialog("channel")}><Icon name="plus" size={18} /></button>}
               <button class="icon-btn" aria-label="Invite people" title="Invite people" onClick={() => setDialog("invite")}><Icon name="invite" size={18} /></button>
+              {myRole !== "member" && <button class="icon-btn" aria-label="Server settings" title="Server settings" onClick={() => setDialog("settings")}><Icon name="settings" size={18} /></button>}
               {myRole !== "owner" && <button class="icon-btn" aria-label="Leave server" title="Leave server" onClick={() => { if (confirm(`Leave ${detail.name}?`)) leaveServer(detail.id).catch(toast); }}><Icon name="logout" size={18} /></button>}
             </header>
             <nav class="channels" aria-label="Channels">
@@ -54,6 +60,7 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
                       aria-current={route.kind === "channel" && route.channelId === c.id ? "page" : undefined}
                       onClick={(e) => { e.preventDefault(); go({ kind: "channel", serverId: detail.id, channelId: c.id }); }}>
                       <span class="hash"><Icon name="hash" size={16} /></span>{c.name}
+                      <Unread count={s.mentions[c.id]?.count ?? 0} />
                     </a>
                   </li>
                 ))}
@@ -131,6 +138,7 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
       {dialog === "profile" && <ProfileDialog onClose={() => setDialog(null)} />}
       {dialog === "group" && <NewGroupDialog onClose={() => setDialog(null)} />}
       {dialog === "channel" && detail && <CreateChannelDialog serverId={detail.id} onClose={() => setDialog(null)} />}
+      {dialog === "settings" && detail && <ServerSettingsDialog serverId={detail.id} onClose={() => setDialog(null)} />}
     </div>
   );
 }

@@ -1,4 +1,6 @@
+using Concord.Server.Features.Members;
 using Concord.Server.Infrastructure.Caching;
+using Concord.Server.Realtime;
 using Concord.Server.Features.Users;
 using Concord.Server.Infrastructure.Auth;
 using Concord.Server.Infrastructure.Data;
@@ -88,7 +90,7 @@ public static class AuthEndpoints
     }
 
     private static async Task<IResult> UpdateProfile(ProfileRequest req, ClaimsPrincipal principal, ConcordDbContext db,
-        PasswordHasher hasher, AccountRevocation revocation, SessionCookies cookies, ReadCache cache, CancellationToken ct)
+        PasswordHasher hasher, AccountRevocation revocation, SessionCookies cookies, ReadCache cache, IRealtimeEvents realtime, CancellationToken ct)
     {
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == principal.UserId(), ct);
         if (user is null) return new ApiError(ErrorCode.Unauthorized).ToResult();
@@ -123,6 +125,7 @@ public static class AuthEndpoints
             return ApiError.Conflict("That username is taken.").ToResult();
         }
         await cache.UserChangedAsync(user.Id);
+        if (req.Username is not null || req.DisplayName is not null || req.AvatarUrl is not null) await realtime.ProfileChangedAsync(db, user.Id);
         if (req.NewPassword is not null)
         {
             // Every session, token and socket of the user ends; a browser caller gets a fresh session so it stays signed

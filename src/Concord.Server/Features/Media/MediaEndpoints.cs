@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using Concord.Server.Features.Members;
 using Concord.Server.Features.Servers;
+using Concord.Server.Infrastructure.Caching;
 using Concord.Server.Features.Users;
 using Concord.Server.Infrastructure.Auth;
 using Concord.Server.Infrastructure.Data;
@@ -34,21 +36,27 @@ public static class MediaEndpoints
         return error is not null ? error.ToResult() : Results.Created(attachment!.Url, attachment);
     }
 
-    private static async Task<IResult> SetAvatar(ClaimsPrincipal principal, MediaService media, ConcordDbContext db, HttpRequest request, CancellationToken ct)
+    private static async Task<IResult> SetAvatar(ClaimsPrincipal principal, MediaService media, ConcordDbContext db, ReadCache cache,
+        IRealtimeEvents realtime, HttpRequest request, CancellationToken ct)
     {
         var (url, error) = await media.StoreImageAsync(request, ct);
         if (error is not null) return error.ToResult();
-        return await SetAvatarUrlAsync(principal.UserId(), url, db, ct);
+        return await SetAvatarUrlAsync(principal.UserId(), url, db, cache, realtime, ct);
     }
 
-    private static Task<IResult> ClearAvatar(ClaimsPrincipal principal, ConcordDbContext db, CancellationToken ct) =>
-        SetAvatarUrlAsync(principal.UserId(), null, db, ct);
+    private static Task<IResult> ClearAvatar(ClaimsPrincipal principal, ConcordDbContext db, ReadCache cache, IRealtimeEvents realtime, CancellationToken ct) =>
+        SetAvatarUrlAsync(principal.UserId(), null, db, cache, realtime, ct);
 
-    private static async Task<IResult> SetAvatarUrlAsync(long userId, string? url, ConcordDbContext db, CancellationToken ct)
+    private static async Task<IResult> SetAvatarUrlAsync(long userId, string? url, ConcordDbContext db, ReadCache cache, IRealtimeEvents realtime, CancellationToken ct)
     {
         await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.AvatarUrl, url), ct);
+        // Not cancelled past the write: the cache and the servers must hear of a change that was made.
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId);
-        return user is null ? new ApiError(ErrorCode.Unauthorized).ToResult() : Results.Ok(UserDto.From(user));
+        if (user is null) return new ApiError(ErrorCode.Unauthorized).ToResult();
+        // Cached copies of the user (the read cache) go, and the servers they are in hear of the new avatar.
+        await cache.UserChangedAsync(userId);
+        await realtime.ProfileChangedAsync(db, userId);
+        return Results.Ok(UserDto.From(user));
     }
 
     private static async Task<IResult> SetIcon(long serverId, ClaimsPrincipal principal, MediaService media, ConcordDbContext db, ServerAccess access,

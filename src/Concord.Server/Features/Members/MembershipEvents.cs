@@ -22,6 +22,19 @@ internal static class MembershipEvents
         await realtime.LeaveRoomsAsync(userId, rooms);
     }
 
+    /// <summary>
+    /// After a profile change (username, display name, avatar) is committed: <c>member-updated</c> to each server the user
+    /// is in, so the others' member lists and timelines show it without a reload (Discord sends a member update per guild).
+    /// </summary>
+    public static async Task ProfileChangedAsync(this IRealtimeEvents realtime, ConcordDbContext db, long userId, CancellationToken ct = default)
+    {
+        foreach (var (serverId, member) in await db.Members.Where(m => m.UserId == userId)
+                     .Select(m => new ValueTuple<long, MemberDto>(m.ServerId, new MemberDto(
+                         new Users.UserSummary(m.User!.Id, m.User.Username, m.User.DisplayName, m.User.AvatarUrl), m.Role, m.JoinedAt, null)))
+                     .ToListAsync(ct))
+            await realtime.PublishAsync(Rooms.Server(serverId), ServerEvents.MemberUpdated, new MemberUpdatedEvent(serverId, member));
+    }
+
     /// <summary>Members as the API shows them, projected in one query.</summary>
     public static IQueryable<MemberDto> AsDtos(this IQueryable<Member> members) =>
         members.Select(m => new MemberDto(

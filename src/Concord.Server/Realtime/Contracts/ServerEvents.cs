@@ -47,7 +47,7 @@ public static class ServerEvents
     public static readonly ServerEvent<ChannelEvent> ChannelUpdated = new("channel-updated", "server:<id>", "A channel changed.");
     public static readonly ServerEvent<ChannelDeletedEvent> ChannelDeleted = new("channel-deleted", "server:<id>", "A channel was deleted.");
     public static readonly ServerEvent<MemberJoinedEvent> MemberJoined = new("member-joined", "server:<id>", "A member joined, with their live presence.");
-    public static readonly ServerEvent<MemberUpdatedEvent> MemberUpdated = new("member-updated", "server:<id>", "A member's role changed.");
+    public static readonly ServerEvent<MemberUpdatedEvent> MemberUpdated = new("member-updated", "server:<id>", "A member's role changed, or their username, display name or avatar (sent to each server they are in).");
     public static readonly ServerEvent<MemberLeftEvent> MemberLeft = new("member-left", "server:<id>",
         "A member left, was kicked or banned; their sockets leave the server's rooms.");
 
