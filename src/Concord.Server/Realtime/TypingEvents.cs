@@ -22,7 +22,7 @@ internal sealed class TypingEvents(TypingTracker typing)
 
         if (start)
         {
-            var payload = new TypingEvent(p.ChannelId, p.ConversationId, user.UserId, user.Username);
+            var payload = new TypingEvent(user.UserId, user.Username, p.ChannelId, p.ConversationId);
             typing.Started(user.UserId, room, payload);
             _ = call.Socket.To(room).Emit(ServerEvents.TypingStart, payload);
         }

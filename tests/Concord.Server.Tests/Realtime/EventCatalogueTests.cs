@@ -87,6 +87,26 @@ public sealed partial class EventCatalogueTests
         await NodeScenarios.RunAsync("asyncapi.test.mjs", new Dictionary<string, string> { ["CONCORD_URL"] = app.Url });
     }
 
+    /// <summary>Every property has a type (ids and text too, whose converters the exporter cannot see), except raw WebRTC JSON.</summary>
+    [Fact]
+    public void EveryPayloadPropertyHasATypeButRawSignals()
+    {
+        var untyped = new List<string>();
+        void Walk(JsonElement node, string path)
+        {
+            if (node.ValueKind == JsonValueKind.Array)
+                foreach (var item in node.EnumerateArray()) Walk(item, path);
+            if (node.ValueKind != JsonValueKind.Object) return;
+            if (node.TryGetProperty("properties", out var properties))
+                foreach (var p in properties.EnumerateObject())
+                    if (!new[] { "type", "$ref", "enum", "oneOf", "anyOf" }.Any(k => p.Value.TryGetProperty(k, out _)) && p.Name is not ("sdp" or "candidate"))
+                        untyped.Add($"{path}.{p.Name}");
+            foreach (var p in node.EnumerateObject()) Walk(p.Value, $"{path}/{p.Name}");
+        }
+        Walk(JsonDocument.Parse(AsyncApiDocument.ToJson()).RootElement.GetProperty("components").GetProperty("schemas"), "");
+        Assert.Empty(untyped);
+    }
+
     [Fact]
     public void PayloadSchemasDescribeTheWireNames()
     {
