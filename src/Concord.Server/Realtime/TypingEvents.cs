@@ -38,7 +38,7 @@ internal sealed class TypingEvents(TypingTracker typing)
     {
         if (call.Socket.Rooms.Contains(room)) return null;
         if (call.Payload.ChannelId is { } channelId)
-            return (await call.Service<ServerAccess>().ChannelAsync(call.User.UserId, channelId, ServerAction.SendMessages)).Error;
-        return await call.Service<ConversationAccess>().CheckAsync(call.User.UserId, call.Payload.ConversationId!.Value);
+            return (await call.Service<ServerAccess>().ChannelAsync(call.User.UserId, channelId, ServerAction.SendMessages, call.Aborted)).Error;
+        return await call.Service<ConversationAccess>().CheckAsync(call.User.UserId, call.Payload.ConversationId!.Value, call.Aborted);
     }
 }
