@@ -34,7 +34,10 @@ public sealed partial class SocketIOSocket
     private ImmutableArray<Action<string>> _onDisconnecting = [];
     private ImmutableArray<Action<string>> _onDisconnect = [];
     private long _nextAckId = -1;
+    // 0 before CONNECT, 1 connected, 2 closed (for good: a socket never reconnects; recovery makes a new one).
     private int _connected;
+    // Made by the first read of Disconnected: most sockets' handlers never ask for it.
+    private CancellationTokenSource? _disconnected;
     private RecoveryGate? _gate;
 
     internal SocketIOSocket(SocketIONamespace nsp, SocketIOClient client, SocketIOHandshake handshake, SessionSnapshot? session = null, bool recoverable = false)
@@ -75,6 +78,29 @@ public sealed partial class SocketIOSocket
 
     /// <summary>Whether the socket is still connected.</summary>
     public bool Connected => Volatile.Read(ref _connected) == 1;
+
+    /// <summary>
+    /// Cancelled when the socket disconnects, for any reason (as SignalR's <c>ConnectionAborted</c>): pass it to the
+    /// work an event starts, so that work stops when nobody is left to hear its answer. Already cancelled on a socket
+    /// that has disconnected; not cancelled while a middleware runs before the socket connects.
+    /// </summary>
+    public CancellationToken Disconnected
+    {
+        get
+        {
+            var source = Volatile.Read(ref _disconnected);
+            if (source is null)
+            {
+                if (Volatile.Read(ref _connected) == Closed) return new CancellationToken(canceled: true);
+                source = Interlocked.CompareExchange(ref _disconnected, new CancellationTokenSource(), null) ?? _disconnected!;
+                // OnClose may have looked for the source just before it was published: it cancels either way.
+                if (Volatile.Read(ref _connected) == Closed) CancelDisconnected();
+            }
+            return source.Token;
+        }
+    }
+
+    private const int Closed = 2;
 
     /// <summary>The rooms the socket is in (its own id included).</summary>
     public IReadOnlySet<string> Rooms => Namespace.Adapter.SocketRooms(Id);
@@ -324,7 +350,8 @@ public sealed partial class SocketIOSocket
 
     internal void OnClose(string reason)
     {
-        if (Interlocked.Exchange(ref _connected, 0) == 0) return;
+        if (Interlocked.CompareExchange(ref _connected, Closed, 1) != 1) return;
+        CancelDisconnected();
         Notify(_onDisconnecting, reason);
         if (Pid is not null) Persist(RecoverableReasons.Contains(reason));
         Namespace.Adapter.DelAll(Id);
@@ -351,6 +378,13 @@ public sealed partial class SocketIOSocket
             return;
         }
         if (!task.IsCompletedSuccessfully) _ = ObserveAsync(task, "persist session");
+    }
+
+    private void CancelDisconnected()
+    {
+        // Not disposed: a handler still holding the token may read or register on it after the disconnect.
+        try { Volatile.Read(ref _disconnected)?.Cancel(); }
+        catch (AggregateException ex) { LogHandlerFailed(Namespace.Server.Logger, ex, "disconnected token", Id); }
     }
 
     private void Notify(ImmutableArray<Action<string>> handlers, string reason)

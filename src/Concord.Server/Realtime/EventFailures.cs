@@ -14,6 +14,8 @@ internal sealed partial class EventFailures(ILogger<EventFailures> logger)
 {
     public void Answer(SocketIOEvent e, SocketUser user, Exception exception)
     {
+        // The socket went away and its abort token stopped the handler: nobody is left to answer, and nothing failed.
+        if (exception is OperationCanceledException && e.Socket.Disconnected.IsCancellationRequested) return;
         if (exception is ApiException api)
         {
             e.Ack(Ack.Error(api.Error));

@@ -1,26 +1,32 @@
+using System.Security.Claims;
+using System.Text.Json;
 using Concord.Server.Features.Users;
 using Concord.Server.Infrastructure.Auth;
 using Concord.Server.Infrastructure.Errors;
 using Concord.Server.Infrastructure.Security;
-using Concord.Server.Infrastructure.Sessions;
 using Concord.SocketIO;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 
 namespace Concord.Server.Realtime;
 
 /// <summary>
-/// Handshake authentication: <c>auth: {token}</c> with an access token, or the session cookie.
-/// Anything else is refused with <c>connect_error</c> "unauthorized".
+/// Handshake authentication through ASP.NET Core's schemes, as REST's: a bearer token in the handshake's
+/// <c>auth.token</c> goes through the JWT scheme (signature, lifetime, token version); otherwise the user the pipeline's
+/// authentication attached to the Engine.IO handshake request counts — the session cookie, an <c>access_token</c> query
+/// value or an Authorization header (<see cref="GatewayTokens"/>). A cookie is ambient, so its page's Origin must pass
+/// <see cref="OriginPolicy"/>, REST's rule. Anything else is refused with <c>connect_error</c> "unauthorized".
 /// </summary>
-internal sealed class GatewayAuthentication(IServiceScopeFactory scopes, TokenService tokens, TokenVersionCache versions, ISessionStore sessions,
-    SessionStoreOptions sessionOptions, CorsOptions cors)
+internal sealed class GatewayAuthentication(IServiceScopeFactory scopes, TokenVersionCache versions, OriginPolicy origins)
 {
     public async Task AuthenticateAsync(SocketIOSocket socket, Func<Task> next)
     {
         try
         {
-            var userId = await ResolveUserIdAsync(socket.Handshake) ?? throw Unauthorized();
             await using var scope = scopes.CreateAsyncScope();
-            var user = await scope.ServiceProvider.GetRequiredService<UserIdentities>().FindAsync(userId) ?? throw Unauthorized();
+            var principal = await AuthenticateAsync(socket.Handshake, scope.ServiceProvider);
+            var userId = principal?.TryUserId() ?? throw Unauthorized();
+            var user = await scope.ServiceProvider.GetRequiredService<UserIdentities>().FindAsync(userId, socket.Disconnected) ?? throw Unauthorized();
             socket.Data = new SocketUser(userId, user.Username) { TokenVersion = user.TokenVersion };
         }
         catch (Exception ex) when (DependencyFailures.Classify(ex) is not null)
@@ -31,18 +37,21 @@ internal sealed class GatewayAuthentication(IServiceScopeFactory scopes, TokenSe
         await next();
     }
 
-    private async Task<long?> ResolveUserIdAsync(SocketIOHandshake handshake)
+    private async Task<ClaimsPrincipal?> AuthenticateAsync(SocketIOHandshake handshake, IServiceProvider services)
     {
-        if (handshake.Auth.ValueKind == System.Text.Json.JsonValueKind.Object
-            && handshake.Auth.TryGetProperty("token", out var token) && token.ValueKind == System.Text.Json.JsonValueKind.String)
+        if (handshake.Auth.ValueKind == JsonValueKind.Object && handshake.Auth.TryGetProperty("token", out var token))
         {
-            var value = token.GetString()!;
-            return value.Length is > 0 and < 4096 ? (await tokens.ValidateAsync(value, versions))?.UserId : null;
+            if (token.ValueKind != JsonValueKind.String || token.GetString() is not { Length: > 0 } value) return null;
+            var result = await GatewayTokens.Carrying(value, services).AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+            return result.Succeeded ? result.Principal : null;
         }
-        if (!handshake.Cookies.TryGetValue(sessionOptions.CookieName, out var sid) || sid.Length is 0 or > 128) return null;
+        var user = handshake.User;
+        if (user.Identity?.IsAuthenticated != true) return null;
         // A cookie rides along with any page's WebSocket: only our own pages and allow-listed origins may use it.
-        if (handshake.Headers.TryGetValue("origin", out var origin) && !IsAllowedOrigin(handshake, origin)) return null;
-        return (await sessions.GetAsync(sid))?.UserId;
+        if (user.IsSessionAuthenticated() && handshake.Headers.TryGetValue("origin", out var origin)
+            && !origins.Allows(origin, handshake.Secure ? "https" : "http", handshake.Headers.GetValueOrDefault("host") ?? ""))
+            return null;
+        return user;
     }
 
     /// <summary>
@@ -50,12 +59,6 @@ internal sealed class GatewayAuthentication(IServiceScopeFactory scopes, TokenSe
     /// while it was away (logout-all, password change, account deletion) is not let back in.
     /// </summary>
     public ValueTask<bool> StillValidAsync(SocketUser user) => versions.IsCurrentAsync(user.UserId, user.TokenVersion);
-
-    private bool IsAllowedOrigin(SocketIOHandshake handshake, string origin) =>
-        cors.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase)
-        || (handshake.Headers.TryGetValue("host", out var host)
-            && (string.Equals(origin, $"http://{host}", StringComparison.OrdinalIgnoreCase)
-                || string.Equals(origin, $"https://{host}", StringComparison.OrdinalIgnoreCase)));
 
     private static ConnectionRejectedException Unauthorized() => new("unauthorized");
 }

@@ -16,6 +16,8 @@ public sealed class EventCall<TPayload>(SocketIOEvent e, SocketUser user, TPaylo
     public SocketIOSocket Socket => e.Socket;
     public SocketUser User => user;
     public TPayload Payload => payload;
+    /// <summary>Cancelled once the socket is gone (<see cref="SocketIOSocket.Disconnected"/>): pass it to reads; writes run to completion so their events go out.</summary>
+    public CancellationToken Aborted => e.Socket.Disconnected;
 
     /// <summary>A service from a scope of this event's own (created on first use, disposed after the handler): feature services, DbContext-backed.</summary>
     public T Service<T>() where T : notnull => (_scope ??= scopes.CreateAsyncScope()).ServiceProvider.GetRequiredService<T>();

@@ -50,5 +50,11 @@ public static class Rooms
     /// <summary>The call of a direct-message conversation.</summary>
     public static string ConversationCall(long conversationId) => $"call:conversation:{conversationId}";
 
+    /// <summary>
+    /// One socket's place in one call: signals for it go here, so they reach it only while it is in that call (the
+    /// node holding the socket delivers, or drops, them).
+    /// </summary>
+    public static string CallPeer(string callRoom, string socketId) => $"{callRoom}#{socketId}";
+
     public static bool IsCall(string room) => room.StartsWith("call:", StringComparison.Ordinal);
 }

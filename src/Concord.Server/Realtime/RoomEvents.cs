@@ -19,14 +19,14 @@ internal sealed class RoomEvents
 
     private static async Task<Reply<JoinServersAck>> JoinServers(EventCall<NoPayload> call)
     {
-        var serverIds = await call.Service<Memberships>().ServerIdsAsync(call.User.UserId);
+        var serverIds = await call.Service<Memberships>().ServerIdsAsync(call.User.UserId, call.Aborted);
         call.Socket.Join(serverIds.Select(Rooms.Server));
         return new JoinServersAck(serverIds);
     }
 
     private static async Task<Reply<JoinChannelAck>> JoinChannel(EventCall<ChannelRef> call)
     {
-        var (channel, _, error) = await call.Service<ServerAccess>().ChannelAsync(call.User.UserId, call.Payload.ChannelId!.Value, ServerAction.View);
+        var (channel, _, error) = await call.Service<ServerAccess>().ChannelAsync(call.User.UserId, call.Payload.ChannelId!.Value, ServerAction.View, call.Aborted);
         if (error is not null) return error;
         call.Socket.Join(Rooms.Channel(channel!.Id));
         return new JoinChannelAck(channel.Id, channel.ServerId);
@@ -35,7 +35,7 @@ internal sealed class RoomEvents
     private static async Task<Reply<JoinConversationAck>> JoinConversation(EventCall<ConversationRef> call)
     {
         var conversationId = call.Payload.ConversationId!.Value;
-        if (await call.Service<ConversationAccess>().CheckAsync(call.User.UserId, conversationId) is { } error) return error;
+        if (await call.Service<ConversationAccess>().CheckAsync(call.User.UserId, conversationId, call.Aborted) is { } error) return error;
         call.Socket.Join(Rooms.Conversation(conversationId));
         return new JoinConversationAck(conversationId);
     }

@@ -9,6 +9,10 @@ public sealed class SocketUser(long userId, string username)
     public int TokenVersion { get; init; }
     /// <summary>The call room this socket is in, or null.</summary>
     public string? CallRoom { get; set; }
+    /// <summary>Serializes this socket's call changes (join, leave, disconnect); node-local, made by the first call event.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Features.Calls.SerialQueue CallChanges => _callChanges ?? Interlocked.CompareExchange(ref _callChanges, new(), null) ?? _callChanges!;
+    private Features.Calls.SerialQueue? _callChanges;
     /// <summary>Who hears this socket's voice state while it is in a call (the server's room, or the conversation's audience); node-local.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string[]? CallAudience { get; set; }

@@ -22,7 +22,7 @@ internal sealed class TypingEvents(TypingTracker typing)
 
         if (start)
         {
-            var payload = new TypingEvent(p.ChannelId, p.ConversationId, user.UserId, user.Username);
+            var payload = new TypingEvent(user.UserId, user.Username, p.ChannelId, p.ConversationId);
             typing.Started(user.UserId, room, payload);
             _ = call.Socket.To(room).Emit(ServerEvents.TypingStart, payload);
         }
@@ -38,7 +38,7 @@ internal sealed class TypingEvents(TypingTracker typing)
     {
         if (call.Socket.Rooms.Contains(room)) return null;
         if (call.Payload.ChannelId is { } channelId)
-            return (await call.Service<ServerAccess>().ChannelAsync(call.User.UserId, channelId, ServerAction.SendMessages)).Error;
-        return await call.Service<ConversationAccess>().CheckAsync(call.User.UserId, call.Payload.ConversationId!.Value);
+            return (await call.Service<ServerAccess>().ChannelAsync(call.User.UserId, channelId, ServerAction.SendMessages, call.Aborted)).Error;
+        return await call.Service<ConversationAccess>().CheckAsync(call.User.UserId, call.Payload.ConversationId!.Value, call.Aborted);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Concord.Server.Infrastructure.Ids;
 using Concord.Server.Infrastructure.Outbox;
 using Concord.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -42,3 +43,41 @@ public abstract class OutboxTests(ConcordApp app)
 
 public sealed class OutboxTestsOnPostgres(PostgresApp app) : OutboxTests(app), IClassFixture<PostgresApp>;
 public sealed class OutboxTestsOnSqlite(SqliteApp app) : OutboxTests(app), IClassFixture<SqliteApp>;
+
+/// <summary>The relay publishes a row through its catalogue entry; a name the catalogue does not know is dropped, not sent.</summary>
+public sealed class OutboxRelayCatalogueTests
+{
+    [Fact]
+    public async Task TheRelayPublishesKnownEventsAndDropsNamesTheCatalogueDoesNotKnow()
+    {
+        using var app = new ConcordApp(Backend.Sqlite, new Dictionary<string, string?>
+        {
+            ["Outbox:RelayAfter"] = "00:00:00.100",
+            ["Outbox:RelayInterval"] = "00:00:00.100",
+        });
+        var chat = await app.CreateChatAsync();
+        await using var client = await Realtime.GatewayClient.ConnectAsync(app, chat.Member);
+        Assert.True((await client.RequestAsync("join-channel", new { channelId = chat.ChannelId })).GetProperty("ok").GetBoolean());
+
+        // Left behind by a node that died: older than RelayAfter; the unknown one first in id order.
+        var old = SnowflakeGenerator.MinIdAt(DateTimeOffset.UtcNow.AddMinutes(-1));
+        var rooms = $"[\"channel:{chat.ChannelId}\"]";
+        await app.WithDbAsync(async db =>
+        {
+            db.Add(new OutboxEvent { Id = old + 1, Rooms = rooms, EventName = "no-such-event", Payload = """{"secret":true}""" });
+            db.Add(new OutboxEvent { Id = old + 2, Rooms = rooms, EventName = "message-deleted", Payload = $$"""{"id":"1","channelId":"{{chat.ChannelId}}","serverId":"{{chat.ServerId}}"}""" });
+            await db.SaveChangesAsync();
+        });
+
+        var deleted = await client.NextEventAsync("message-deleted");
+        Assert.Equal(chat.ChannelId.ToString(System.Globalization.CultureInfo.InvariantCulture), deleted.GetProperty("channelId").GetString());
+        Assert.DoesNotContain("no-such-event", client.Seen);
+        // Both rows are gone: the unknown one is not retried forever.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await app.WithDbAsync(db => db.Set<OutboxEvent>().AnyAsync(e => e.Id == old + 1 || e.Id == old + 2)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the relayed rows were never deleted");
+            await Task.Delay(20);
+        }
+    }
+}

@@ -62,6 +62,31 @@ public sealed partial class EventCatalogueTests
         Assert.All(ServerEvents.All, e => Assert.Same(e, ServerEvents.Find(e.Name)));
     }
 
+    private static readonly string ServerSource = Path.GetFullPath(Path.Combine(NodeProcess.InteropDirectory, "..", "..", "src", "Concord.Server"));
+
+    /// <summary>The code of a source file without its comments' lines (a comment may name an event).</summary>
+    private static IEnumerable<(string File, string Line)> CodeLines(string folder) =>
+        Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select(l => (File: Path.GetRelativePath(ServerSource, f), Line: l.Trim())))
+            .Where(x => !x.Line.StartsWith("//", StringComparison.Ordinal) && !x.Line.StartsWith('*'));
+
+    /// <summary>The boundary the catalogue exists for: names and shapes only in Realtime/Contracts, no database in the gateway.</summary>
+    [Fact]
+    public void NoEventNameIsWrittenOutsideTheCatalogueAndTheGatewayNeverQueriesTheDatabase()
+    {
+        var contracts = Path.Combine("Realtime", "Contracts");
+        var names = ClientEvents.All.Select(e => e.Name).Concat(ServerEvents.All.Select(e => e.Name)).Distinct().Select(n => $"\"{n}\"").ToArray();
+        var outside = CodeLines(ServerSource).Where(x => !x.File.StartsWith(contracts, StringComparison.Ordinal)).ToList();
+        Assert.Empty(outside.Where(x => names.Any(n => x.Line.Contains(n, StringComparison.Ordinal))).Select(x => $"{x.File}: {x.Line}"));
+        Assert.Empty(outside.Where(x => x.Line.Contains(".Emit(\"", StringComparison.Ordinal) || x.Line.Contains(".On(\"", StringComparison.Ordinal))
+            .Select(x => $"{x.File}: {x.Line}"));
+        Assert.Empty(CodeLines(Path.Combine(ServerSource, "Realtime"))
+            .Where(x => x.Line.Contains("ConcordDbContext", StringComparison.Ordinal) || x.Line.Contains("EntityFrameworkCore", StringComparison.Ordinal))
+            .Select(x => $"{x.File}: {x.Line}"));
+    }
+
     [Fact]
     public async Task TheAsyncApiDocumentIsServedBesideOpenApiAndSwitchedOffWithIt()
     {
@@ -85,6 +110,26 @@ public sealed partial class EventCatalogueTests
     {
         using var app = new RealtimeApp(Backend.Sqlite);
         await NodeScenarios.RunAsync("asyncapi.test.mjs", new Dictionary<string, string> { ["CONCORD_URL"] = app.Url });
+    }
+
+    /// <summary>Every property has a type (ids and text too, whose converters the exporter cannot see), except raw WebRTC JSON.</summary>
+    [Fact]
+    public void EveryPayloadPropertyHasATypeButRawSignals()
+    {
+        var untyped = new List<string>();
+        void Walk(JsonElement node, string path)
+        {
+            if (node.ValueKind == JsonValueKind.Array)
+                foreach (var item in node.EnumerateArray()) Walk(item, path);
+            if (node.ValueKind != JsonValueKind.Object) return;
+            if (node.TryGetProperty("properties", out var properties))
+                foreach (var p in properties.EnumerateObject())
+                    if (!new[] { "type", "$ref", "enum", "oneOf", "anyOf" }.Any(k => p.Value.TryGetProperty(k, out _)) && p.Name is not ("sdp" or "candidate"))
+                        untyped.Add($"{path}.{p.Name}");
+            foreach (var p in node.EnumerateObject()) Walk(p.Value, $"{path}/{p.Name}");
+        }
+        Walk(JsonDocument.Parse(AsyncApiDocument.ToJson()).RootElement.GetProperty("components").GetProperty("schemas"), "");
+        Assert.Empty(untyped);
     }
 
     [Fact]

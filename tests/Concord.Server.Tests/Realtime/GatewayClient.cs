@@ -23,7 +23,11 @@ public sealed class GatewayClient : IAsyncDisposable
     private readonly Channel<(string Name, JsonElement Payload)> _events = Channel.CreateUnbounded<(string, JsonElement)>();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reader;
+    private readonly ConcurrentQueue<string> _seen = new();
     private int _nextAck;
+
+    /// <summary>The names of every event received so far, in order.</summary>
+    public IReadOnlyCollection<string> Seen => _seen;
 
     private GatewayClient(WebSocket ws)
     {
@@ -83,6 +87,7 @@ public sealed class GatewayClient : IAsyncDisposable
                 else if (message.StartsWith("42[", StringComparison.Ordinal))
                 {
                     var args = JsonDocument.Parse(message[2..]).RootElement;
+                    _seen.Enqueue(args[0].GetString()!);
                     _events.Writer.TryWrite((args[0].GetString()!, args.GetArrayLength() > 1 ? args[1].Clone() : default));
                 }
             }

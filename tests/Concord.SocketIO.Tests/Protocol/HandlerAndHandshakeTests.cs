@@ -128,4 +128,46 @@ public sealed class HandlerAndHandshakeTests
         Assert.True(data.GetProperty("sameUser").GetBoolean());
         Assert.Equal(host.BaseUri.Authority, data.GetProperty("host").GetString());
     }
+
+    [Fact]
+    public async Task DisconnectedIsCancelledWhenTheClientGoesAndStaysCancelledAfterwards()
+    {
+        var handlerStopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var readAfterClose = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await TestHost.StartAsync(setup: io => io.Sockets.OnConnection(socket =>
+        {
+            socket.On("long", async e =>
+            {
+                var token = socket.Disconnected;
+                e.Ack("started");
+                try { await Task.Delay(Timeout.Infinite, token); }
+                catch (OperationCanceledException) { handlerStopped.TrySetResult(token.IsCancellationRequested); }
+            });
+            socket.OnDisconnect(_ => readAfterClose.TrySetResult(socket.Disconnected.IsCancellationRequested));
+        }));
+        await using var ws = await RawWebSocket.ConnectNamespaceAsync(host);
+        await ws.SendTextAsync("421[\"long\"]");
+        Assert.Equal("431[\"started\"]", await ws.ReceiveAsync());
+        Assert.False(handlerStopped.Task.IsCompleted);
+
+        await ws.Socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+
+        Assert.True(await handlerStopped.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(await readAfterClose.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task DisconnectedIsCancelledWhenTheServerDisconnectsTheSocket()
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await TestHost.StartAsync(setup: io => io.Sockets.OnConnection(socket =>
+        {
+            socket.Disconnected.Register(() => cancelled.TrySetResult());
+            socket.On("bye", _ => socket.Disconnect());
+        }));
+        await using var ws = await RawWebSocket.ConnectNamespaceAsync(host);
+        Assert.False(cancelled.Task.IsCompleted);
+        await ws.SendTextAsync("42[\"bye\"]");
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 }

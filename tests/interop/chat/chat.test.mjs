@@ -482,3 +482,70 @@ test("a payload the server cannot read is validation_failed naming the field, ne
     a.close();
   }
 });
+
+test("join-call then leave-call sent together leave the socket out of the call: a socket's call changes run in order", async () => {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const server = await serverWith(alice, bob);
+  const a = await connect(alice);
+  const b = await connect(bob);
+  try {
+    for (let round = 0; round < 3; round++) {
+      // Sent back to back: join-call reads the database before it joins, leave-call does not; in order all the same.
+      const [joined, left] = await Promise.all([
+        request(a, "join-call", { channelId: server.voiceChannelId }),
+        request(a, "leave-call"),
+      ]);
+      assert.equal(joined.ok, true);
+      assert.equal(left.ok, true);
+      assert.deepEqual((await request(b, "call-participants", { channelId: server.voiceChannelId })).participants, []);
+    }
+    // And the other way round: leave then join ends in the call.
+    const [, rejoined] = await Promise.all([request(a, "leave-call"), request(a, "join-call", { channelId: server.voiceChannelId })]);
+    assert.equal(rejoined.ok, true);
+    assert.deepEqual((await request(b, "call-participants", { channelId: server.voiceChannelId })).participants, [{ userId: alice.id, socketId: a.id }]);
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test("a signal for a socket that left the call is dropped; the sender's ack is still answered", async () => {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const carol = await newUser("carol");
+  const server = await serverWith(alice, bob, carol);
+  const a = await connect(alice);
+  const b = await connect(bob);
+  const c = await connect(carol);
+  try {
+    assert.equal((await request(a, "join-call", { channelId: server.voiceChannelId })).ok, true);
+    assert.equal((await request(b, "join-call", { channelId: server.voiceChannelId })).ok, true);
+    assert.equal((await request(c, "join-call", { channelId: server.voiceChannelId })).ok, true);
+    const bobOffers = recorder(b, "offer");
+    const bobCandidates = recorder(b, "ice-candidate");
+    // Reaches bob while he is in the call…
+    assert.equal((await request(a, "offer", { to: b.id, sdp: { type: "offer", sdp: "in" } })).ok, true);
+    await bobOffers.fence();
+    assert.deepEqual(bobOffers.seen.map((o) => o.sdp.sdp), ["in"]);
+    // …and not once he has left it, though his socket is still connected.
+    assert.equal((await request(b, "leave-call")).ok, true);
+    assert.equal((await request(a, "offer", { to: b.id, sdp: { type: "offer", sdp: "after" } })).ok, true);
+    assert.equal((await request(a, "ice-candidate", { to: b.id, candidate: { candidate: "x" } })).ok, true);
+    // Nor when he is in another call: a signal names the sender's call, and only that call's peers get it.
+    const dm = (await alice.rest("POST", "/api/conversations", { userId: bob.id }, 201)).body;
+    assert.equal((await request(b, "join-call", { conversationId: dm.id })).ok, true);
+    assert.equal((await request(a, "offer", { to: b.id, sdp: { type: "offer", sdp: "other call" } })).ok, true);
+    // carol, still in alice's call, does get hers: the fence below is not vacuous.
+    const carolOffer = next(c, "offer");
+    assert.equal((await request(a, "offer", { to: c.id, sdp: { type: "offer", sdp: "to carol" } })).ok, true);
+    assert.equal((await carolOffer).sdp.sdp, "to carol");
+    await bobOffers.fence();
+    assert.deepEqual(bobOffers.seen.map((o) => o.sdp.sdp), ["in"]);
+    assert.deepEqual(bobCandidates.seen, []);
+  } finally {
+    a.close();
+    b.close();
+    c.close();
+  }
+});

@@ -1,7 +1,7 @@
 // Two Concord nodes on one PostgreSQL and one Redis (CONCORD_URL and CONCORD_URL_B).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { URL, URL_B, newUser, serverWith, connect, request, next, joinChannel } from "./chat-helpers.mjs";
+import { URL, URL_B, newUser, serverWith, connect, request, next, recorder, joinChannel } from "./chat-helpers.mjs";
 
 test("a message sent on node A reaches a member connected to node B", async () => {
   assert.ok(URL_B, "CONCORD_URL_B must be set");
@@ -102,5 +102,66 @@ test("a client that drops on node A resumes on node B with every message it miss
   } finally {
     a.close();
     b.close();
+  }
+});
+
+// Both nodes run with Calls:MaxParticipants = 2 (RealtimeInteropTests), so one place is left once carol is in.
+test("two joiners on two nodes racing for a call's last place: exactly one gets it, every time", async () => {
+  assert.ok(URL_B, "CONCORD_URL_B must be set");
+  const carol = await newUser("carol");
+  const dave = await newUser("dave");
+  const erin = await newUser("erin");
+  const server = await serverWith(carol, dave, erin);
+  const c = await connect(carol, URL);
+  const d = await connect(dave, URL);
+  const e = await connect(erin, URL_B);
+  try {
+    assert.equal((await request(c, "join-call", { channelId: server.voiceChannelId })).ok, true);
+    for (let round = 0; round < 8; round++) {
+      const acks = await Promise.all([
+        request(d, "join-call", { channelId: server.voiceChannelId }),
+        request(e, "join-call", { channelId: server.voiceChannelId }),
+      ]);
+      assert.deepEqual(acks.map((a) => a.ok).filter(Boolean).length, 1, JSON.stringify(acks));
+      const loser = acks.find((a) => !a.ok);
+      assert.equal(loser.error.code, "conflict");
+      const winner = acks[0].ok ? d : e;
+      const listed = (await request(c, "call-participants", { channelId: server.voiceChannelId })).participants;
+      assert.deepEqual(listed.map((p) => p.socketId).sort(), [c.id, winner.id].sort());
+      assert.equal((await request(winner, "leave-call")).ok, true);
+    }
+  } finally {
+    c.close();
+    d.close();
+    e.close();
+  }
+});
+
+test("a signal crosses nodes only to a socket in the sender's call: after the target leaves, its node drops it", async () => {
+  assert.ok(URL_B, "CONCORD_URL_B must be set");
+  const carol = await newUser("carol");
+  const dave = await newUser("dave");
+  const server = await serverWith(carol, dave);
+  const c = await connect(carol, URL);
+  const d = await connect(dave, URL_B);
+  try {
+    assert.equal((await request(c, "join-call", { channelId: server.voiceChannelId })).ok, true);
+    assert.equal((await request(d, "join-call", { channelId: server.voiceChannelId })).ok, true);
+    const daveOffers = recorder(d, "offer");
+    const first = next(d, "offer");
+    assert.equal((await request(c, "offer", { to: d.id, sdp: { type: "offer", sdp: "in" } })).ok, true);
+    await first;
+    assert.equal((await request(d, "leave-call")).ok, true);
+    // Answered at once (no look-up on the other node), and never delivered.
+    assert.equal((await request(c, "offer", { to: d.id, sdp: { type: "offer", sdp: "after" } })).ok, true);
+    // A later signal that does arrive proves the dropped one was not merely slow: node B delivers in order.
+    assert.equal((await request(d, "join-call", { channelId: server.voiceChannelId })).ok, true);
+    const again = next(d, "offer");
+    assert.equal((await request(c, "offer", { to: d.id, sdp: { type: "offer", sdp: "back" } })).ok, true);
+    await again;
+    assert.deepEqual(daveOffers.seen.map((o) => o.sdp.sdp), ["in", "back"]);
+  } finally {
+    c.close();
+    d.close();
   }
 });

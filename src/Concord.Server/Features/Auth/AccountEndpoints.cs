@@ -32,7 +32,7 @@ public static class AccountEndpoints
         return group;
     }
 
-    private static async Task<IResult> LogoutAll(ClaimsPrincipal principal, ConcordDbContext db, AccountRevocation revocation, SessionCookies cookies)
+    private static async Task<IResult> LogoutAll(ClaimsPrincipal principal, ConcordDbContext db, AccountRevocation revocation, SessionCookies cookies, CancellationToken ct)
     {
         var userId = principal.UserId();
         await revocation.EndSessionsAsync(userId);
@@ -58,10 +58,10 @@ public static class AccountEndpoints
     /// conversation <c>participant-left</c>; a group left empty is deleted. Sessions, tokens and sockets end at once.
     /// </summary>
     private static async Task<IResult> DeleteAccount([FromBody] DeleteAccountRequest req, ClaimsPrincipal principal, ConcordDbContext db, PasswordHasher hasher,
-        AccountRevocation revocation, SessionCookies cookies, IRealtimeEvents realtime, ReadCache cache)
+        AccountRevocation revocation, SessionCookies cookies, IRealtimeEvents realtime, ReadCache cache, CancellationToken ct)
     {
         var userId = principal.UserId();
-        var hash = await db.Users.Where(u => u.Id == userId).Select(u => u.PasswordHash).FirstOrDefaultAsync();
+        var hash = await db.Users.Where(u => u.Id == userId).Select(u => u.PasswordHash).FirstOrDefaultAsync(ct);
         if (hash is null) return new ApiError(ErrorCode.Unauthorized).ToResult();
         if (!hasher.Verify(req.Password!, hash)) return ApiError.Field("password", "Is incorrect.").ToResult();
 
@@ -69,13 +69,13 @@ public static class AccountEndpoints
         List<(long Id, List<long> Others)> conversations;
         await using (var tx = await db.Database.BeginTransactionAsync())
         {
-            if (await db.Servers.CountAsync(s => s.OwnerId == userId) is > 0 and var owned)
+            if (await db.Servers.CountAsync(s => s.OwnerId == userId, ct) is > 0 and var owned)
                 return ApiError.Conflict($"You own {owned} server(s): transfer ownership or delete them first.").ToResult();
             await revocation.EndSessionsAsync(userId);
-            servers = await db.Members.Where(m => m.UserId == userId).Select(m => m.ServerId).ToListAsync();
-            var conversationIds = await db.ConversationParticipants.Where(p => p.UserId == userId).Select(p => p.ConversationId).ToListAsync();
+            servers = await db.Members.Where(m => m.UserId == userId).Select(m => m.ServerId).ToListAsync(ct);
+            var conversationIds = await db.ConversationParticipants.Where(p => p.UserId == userId).Select(p => p.ConversationId).ToListAsync(ct);
             var others = await db.ConversationParticipants.Where(p => conversationIds.Contains(p.ConversationId) && p.UserId != userId)
-                .Select(p => new { p.ConversationId, p.UserId }).ToListAsync();
+                .Select(p => new { p.ConversationId, p.UserId }).ToListAsync(ct);
             conversations = conversationIds.Select(id => (id, others.Where(o => o.ConversationId == id).Select(o => o.UserId).ToList())).ToList();
             try
             {

@@ -34,14 +34,14 @@ public static class AuthEndpoints
     }
 
     private static async Task<IResult> Register(RegisterRequest req, ConcordDbContext db, PasswordHasher hasher,
-        SnowflakeGenerator ids, SessionCookies cookies)
+        SnowflakeGenerator ids, SessionCookies cookies, CancellationToken ct)
     {
         var email = req.Email!.Trim();
         var normalizedEmail = email.ToLowerInvariant();
         var normalizedUsername = req.Username!.ToLowerInvariant();
-        if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalizedEmail))
+        if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalizedEmail, ct))
             return ApiError.Conflict("That email is already registered.").ToResult();
-        if (await db.Users.AnyAsync(u => u.NormalizedUsername == normalizedUsername))
+        if (await db.Users.AnyAsync(u => u.NormalizedUsername == normalizedUsername, ct))
             return ApiError.Conflict("That username is taken.").ToResult();
 
         var user = new User
@@ -69,30 +69,30 @@ public static class AuthEndpoints
         return Results.Created("/api/auth/me", UserDto.From(user));
     }
 
-    private static async Task<IResult> Login(LoginRequest req, ConcordDbContext db, PasswordHasher hasher, SessionCookies cookies)
+    private static async Task<IResult> Login(LoginRequest req, ConcordDbContext db, PasswordHasher hasher, SessionCookies cookies, CancellationToken ct)
     {
-        var user = await FindByCredentials(db, hasher, req.Email!, req.Password!);
+        var user = await FindByCredentials(db, hasher, req.Email!, req.Password!, ct);
         if (user is null) return InvalidCredentials.ToResult();
         await cookies.StartAsync(user.Id);
         return Results.Ok(UserDto.From(user));
     }
 
-    private static async Task<IResult> Logout(SessionCookies cookies)
+    private static async Task<IResult> Logout(SessionCookies cookies, CancellationToken ct)
     {
         await cookies.EndAsync();
         return Results.NoContent();
     }
 
-    private static async Task<IResult> Me(ClaimsPrincipal principal, ConcordDbContext db)
+    private static async Task<IResult> Me(ClaimsPrincipal principal, ConcordDbContext db, CancellationToken ct)
     {
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == principal.UserId());
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == principal.UserId(), ct);
         return user is null ? new ApiError(ErrorCode.Unauthorized).ToResult() : Results.Ok(UserDto.From(user));
     }
 
     private static async Task<IResult> UpdateProfile(ProfileRequest req, ClaimsPrincipal principal, ConcordDbContext db,
-        PasswordHasher hasher, AccountRevocation revocation, SessionCookies cookies, ReadCache cache, IRealtimeEvents realtime)
+        PasswordHasher hasher, AccountRevocation revocation, SessionCookies cookies, ReadCache cache, IRealtimeEvents realtime, CancellationToken ct)
     {
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == principal.UserId());
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == principal.UserId(), ct);
         if (user is null) return new ApiError(ErrorCode.Unauthorized).ToResult();
 
         if (req.NewPassword is not null && !hasher.Verify(req.CurrentPassword!, user.PasswordHash))
@@ -100,7 +100,7 @@ public static class AuthEndpoints
         if (req.Username is not null && req.Username != user.Username)
         {
             var normalized = req.Username.ToLowerInvariant();
-            if (await db.Users.AnyAsync(u => u.NormalizedUsername == normalized && u.Id != user.Id))
+            if (await db.Users.AnyAsync(u => u.NormalizedUsername == normalized && u.Id != user.Id, ct))
                 return ApiError.Conflict("That username is taken.").ToResult();
             user.Username = req.Username;
             user.NormalizedUsername = normalized;
@@ -146,14 +146,14 @@ public static class AuthEndpoints
     /// access token: a stolen token must not be able to renew itself, so a bearer caller sends its credentials again.
     /// </summary>
     private static async Task<IResult> Token(HttpContext http, ConcordDbContext db, PasswordHasher hasher, TokenService tokens,
-        ISessionStore sessions, SessionStoreOptions sessionOptions)
+        ISessionStore sessions, SessionStoreOptions sessionOptions, CancellationToken ct)
     {
         long userId;
         int version;
         if (http.User.IsSessionAuthenticated() && http.User.TryUserId() is { } sessionUser)
         {
             userId = sessionUser;
-            var versions = await db.Users.Where(u => u.Id == userId).Select(u => (int?)u.TokenVersion).ToListAsync();
+            var versions = await db.Users.Where(u => u.Id == userId).Select(u => (int?)u.TokenVersion).ToListAsync(ct);
             // Read the version, then make sure the session outlived it: revocations end sessions before they move the
             // version (AccountRevocation.EndSessionsAsync), so a token minted during one cannot carry the new version.
             if (versions is not [{ } current] || await sessions.GetAsync(http.Request.Cookies[sessionOptions.CookieName]!) is null)
@@ -165,7 +165,7 @@ public static class AuthEndpoints
             var req = http.Request.ContentLength is null or 0 ? null : await http.Request.ReadFromJsonAsync<LoginRequest>();
             if (req?.Email is not { Length: > 0 and <= UserLimits.EmailMax } || req.Password is not { Length: > 0 and <= UserLimits.PasswordMax })
                 return new ApiError(ErrorCode.Unauthorized, "Sign in, or send email and password.").ToResult();
-            var user = await FindByCredentials(db, hasher, req.Email, req.Password);
+            var user = await FindByCredentials(db, hasher, req.Email, req.Password, ct);
             if (user is null) return InvalidCredentials.ToResult();
             userId = user.Id;
             version = user.TokenVersion;
@@ -175,10 +175,10 @@ public static class AuthEndpoints
     }
 
     /// <summary>Unknown email and wrong password both cost one bcrypt verification and give the same answer.</summary>
-    private static async Task<User?> FindByCredentials(ConcordDbContext db, PasswordHasher hasher, string email, string password)
+    private static async Task<User?> FindByCredentials(ConcordDbContext db, PasswordHasher hasher, string email, string password, CancellationToken ct)
     {
         var normalized = email.Trim().ToLowerInvariant();
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
         return hasher.Verify(password, user?.PasswordHash) ? user : null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Concord.Server.Infrastructure.Auth;
+using Concord.Server.Infrastructure.Redis;
 
 namespace Concord.Server.Features.Calls;
 
@@ -15,8 +16,18 @@ public static class CallEndpoints
         if (options.MaxParticipants < 2) throw new InvalidOperationException("Calls:MaxParticipants must be at least 2.");
         if (options.TurnUrls.Length > 0 && string.IsNullOrEmpty(options.TurnSecret))
             throw new InvalidOperationException("Calls:TurnUrls is set but Calls:TurnSecret is empty.");
+        if (options.LeaseDuration < TimeSpan.FromSeconds(3)) throw new InvalidOperationException("Calls:LeaseDuration must be at least 3 seconds.");
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<TurnCredentials>();
+        builder.Services.AddSingleton<CallService>();
+        // Capacity across nodes needs one shared, atomic registry; a single node keeps it in memory.
+        if (builder.Configuration.GetSection(RedisOptions.Section).Get<RedisOptions>()?.Enabled == true)
+        {
+            builder.Services.AddSingleton<RedisCallRegistry>();
+            builder.Services.AddSingleton<ICallRegistry>(sp => sp.GetRequiredService<RedisCallRegistry>());
+            builder.Services.AddHostedService<CallLeaseRenewal>();
+        }
+        else builder.Services.AddSingleton<ICallRegistry, InMemoryCallRegistry>();
         return builder;
     }
 

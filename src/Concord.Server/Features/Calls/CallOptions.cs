@@ -19,4 +19,10 @@ public sealed class CallOptions
 
     /// <summary>Participants per call (mesh topology: each sends to every other).</summary>
     public int MaxParticipants { get; set; } = 8;
+
+    /// <summary>
+    /// With Redis, how long a call entry outlives the last renewal by the node holding its socket (renewed every third of
+    /// it): after a node crash, its sockets stop counting towards capacity and leave the participant lists within this.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -27,9 +27,9 @@ public static class ChannelEndpoints
     }
 
     private static async Task<IResult> Create(long serverId, CreateChannelRequest req, ClaimsPrincipal principal, ConcordDbContext db,
-        ServerAccess access, SnowflakeGenerator ids, TimeProvider time, IRealtimeEvents realtime)
+        ServerAccess access, SnowflakeGenerator ids, TimeProvider time, IRealtimeEvents realtime, CancellationToken ct)
     {
-        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.ManageChannels) is { } denied) return denied.ToResult();
+        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.ManageChannels, ct) is { } denied) return denied.ToResult();
         var type = req.Type!.Value;
         var channel = new Channel
         {
@@ -46,7 +46,7 @@ public static class ChannelEndpoints
             var stats = await db.Channels.Where(c => c.ServerId == serverId)
                 .GroupBy(c => c.ServerId)
                 .Select(g => new { Count = g.Count(), LastPosition = g.Max(c => c.Position) })
-                .FirstOrDefaultAsync();
+                .FirstOrDefaultAsync(ct);
             if (stats?.Count >= ChannelLimits.PerServerMax)
                 return ApiError.Conflict($"A server has at most {ChannelLimits.PerServerMax} channels.").ToResult();
             channel.Position = req.Position ?? Math.Min((stats?.LastPosition ?? -1) + 1, ChannelLimits.PositionMax);
@@ -60,11 +60,11 @@ public static class ChannelEndpoints
     }
 
     private static async Task<IResult> Update(long channelId, UpdateChannelRequest req, ClaimsPrincipal principal, ConcordDbContext db,
-        ServerAccess access, IRealtimeEvents realtime)
+        ServerAccess access, IRealtimeEvents realtime, CancellationToken ct)
     {
-        var (_, _, error) = await access.ChannelAsync(principal.UserId(), channelId, ServerAction.ManageChannels);
+        var (_, _, error) = await access.ChannelAsync(principal.UserId(), channelId, ServerAction.ManageChannels, ct);
         if (error is not null) return error.ToResult();
-        var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == channelId);
+        var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == channelId, ct);
         if (channel is null) return ApiError.NotFound("Channel").ToResult();
         if (req.Name is not null) channel.Name = ChannelLimits.Normalize(req.Name, channel.Type);
         if (req.Position is { } position) channel.Position = position;
@@ -82,9 +82,9 @@ public static class ChannelEndpoints
     }
 
     private static async Task<IResult> Delete(long channelId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access,
-        IRealtimeEvents realtime, ReadCache cache)
+        IRealtimeEvents realtime, ReadCache cache, CancellationToken ct)
     {
-        var (channel, _, error) = await access.ChannelAsync(principal.UserId(), channelId, ServerAction.ManageChannels);
+        var (channel, _, error) = await access.ChannelAsync(principal.UserId(), channelId, ServerAction.ManageChannels, ct);
         if (error is not null) return error.ToResult();
         var serverId = channel!.ServerId;
         await using (var tx = await db.Database.BeginTransactionAsync())
@@ -92,7 +92,7 @@ public static class ChannelEndpoints
             // Locked so that two deletions at once cannot remove the last two text channels.
             if (!await db.LockServerAsync(serverId)) return ApiError.NotFound("Channel").ToResult();
             if (channel.Type == ChannelType.Text
-                && await db.Channels.CountAsync(c => c.ServerId == serverId && c.Type == ChannelType.Text) <= 1)
+                && await db.Channels.CountAsync(c => c.ServerId == serverId && c.Type == ChannelType.Text, ct) <= 1)
                 return ApiError.Conflict("A server keeps at least one text channel.").ToResult();
             // Its messages go with it: the foreign key cascades.
             if (await db.Channels.Where(c => c.Id == channelId).ExecuteDeleteAsync() == 0)

@@ -50,11 +50,12 @@ public static class MediaEndpoints
     private static async Task<IResult> SetAvatarUrlAsync(long userId, string? url, ConcordDbContext db, ReadCache cache, IRealtimeEvents realtime, CancellationToken ct)
     {
         await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.AvatarUrl, url), ct);
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct);
+        // Not cancelled past the write: the cache and the servers must hear of a change that was made.
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId);
         if (user is null) return new ApiError(ErrorCode.Unauthorized).ToResult();
         // Cached copies of the user (the read cache) go, and the servers they are in hear of the new avatar.
         await cache.UserChangedAsync(userId);
-        await realtime.ProfileChangedAsync(db, userId, ct);
+        await realtime.ProfileChangedAsync(db, userId);
         return Results.Ok(UserDto.From(user));
     }
 
@@ -62,7 +63,7 @@ public static class MediaEndpoints
         IRealtimeEvents realtime, HttpRequest request, CancellationToken ct)
     {
         // Permission before reading the body: a non-member learns nothing and uploads nothing.
-        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.ManageServer) is { } denied) return denied.ToResult();
+        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.ManageServer, ct) is { } denied) return denied.ToResult();
         var (url, error) = await media.StoreImageAsync(request, ct);
         if (error is not null) return error.ToResult();
         return await SetIconUrlAsync(serverId, url, db, realtime, ct);
@@ -71,7 +72,7 @@ public static class MediaEndpoints
     private static async Task<IResult> ClearIcon(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access,
         IRealtimeEvents realtime, CancellationToken ct)
     {
-        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.ManageServer) is { } denied) return denied.ToResult();
+        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.ManageServer, ct) is { } denied) return denied.ToResult();
         return await SetIconUrlAsync(serverId, null, db, realtime, ct);
     }
 
@@ -79,7 +80,7 @@ public static class MediaEndpoints
     {
         if (await db.Servers.Where(s => s.Id == serverId).ExecuteUpdateAsync(s => s.SetProperty(x => x.IconUrl, url), ct) == 0)
             return ApiError.NotFound("Server").ToResult();
-        var server = await db.Servers.AsNoTracking().FirstAsync(s => s.Id == serverId, ct);
+        var server = await db.Servers.AsNoTracking().FirstAsync(s => s.Id == serverId);
         var dto = ServerDto.From(server);
         await realtime.PublishAsync(Rooms.Server(serverId), ServerEvents.ServerUpdated, new ServerUpdatedEvent(dto));
         return Results.Ok(dto);

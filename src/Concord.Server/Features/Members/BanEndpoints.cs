@@ -24,10 +24,10 @@ public static class BanEndpoints
         return app;
     }
 
-    private static async Task<IResult> List(long serverId, long? after, int? limit, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access)
+    private static async Task<IResult> List(long serverId, long? after, int? limit, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access, CancellationToken ct)
     {
         if (MemberEndpoints.CheckPage(after, limit) is { } bad) return bad.ToResult();
-        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.BanMembers) is { } denied) return denied.ToResult();
+        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.BanMembers, ct) is { } denied) return denied.ToResult();
         var start = after ?? 0;
         var bans = await (
             from b in db.Bans
@@ -35,7 +35,7 @@ public static class BanEndpoints
             join u in db.Users on b.UserId equals u.Id
             orderby b.UserId
             select new BanDto(new UserSummary(u.Id, u.Username, u.DisplayName, u.AvatarUrl), b.BannedById, b.Reason, b.CreatedAt))
-            .Take(limit ?? MemberLimits.PageDefault).ToListAsync();
+            .Take(limit ?? MemberLimits.PageDefault).ToListAsync(ct);
         return Results.Ok(bans);
     }
 
@@ -44,23 +44,23 @@ public static class BanEndpoints
     /// (the first removes the member, the others find the ban and no member). The body {reason?} is optional.
     /// </summary>
     private static async Task<IResult> Ban(long serverId, long userId, BanRequest? req, ClaimsPrincipal principal, ConcordDbContext db,
-        ServerAccess access, IValidator<BanRequest> validator, TimeProvider time, IRealtimeEvents realtime, ReadCache cache)
+        ServerAccess access, IValidator<BanRequest> validator, TimeProvider time, IRealtimeEvents realtime, ReadCache cache, CancellationToken ct)
     {
         if (req is not null && await validator.ValidateAsync(req) is { IsValid: false } invalid)
             return ApiError.Field("reason", invalid.Errors[0].ErrorMessage).ToResult();
         var me = principal.UserId();
         // Outsiders may be banned too (before they ever join); members only by someone who outranks them.
-        var (targetRole, denied) = await access.OnUserAsync(me, userId, serverId, ServerAction.BanMembers, targetMayBeOutsider: true);
+        var (targetRole, denied) = await access.OnUserAsync(me, userId, serverId, ServerAction.BanMembers, targetMayBeOutsider: true, ct: ct);
         if (denied is not null) return denied.ToResult();
         if (userId == me) return ApiError.Forbidden("You cannot do this to yourself.").ToResult();
-        if (!await db.Users.AnyAsync(u => u.Id == userId)) return ApiError.NotFound("User").ToResult();
+        if (!await db.Users.AnyAsync(u => u.Id == userId, ct)) return ApiError.NotFound("User").ToResult();
 
         int removed;
         await using (var tx = await db.Database.BeginTransactionAsync())
         {
             // Same lock as joining: a join in flight either finishes first (and is removed here) or sees the ban.
             if (!await db.LockServerAsync(serverId)) return ApiError.NotFound("Server").ToResult();
-            if (!await db.Bans.AnyAsync(b => b.ServerId == serverId && b.UserId == userId))
+            if (!await db.Bans.AnyAsync(b => b.ServerId == serverId && b.UserId == userId, ct))
                 db.Bans.Add(new Ban { ServerId = serverId, UserId = userId, BannedById = me, Reason = req?.Reason, CreatedAt = time.GetUtcNow() });
             await db.SaveChangesAsync();
             // The role judged above must still hold; an owner (after a transfer) is never removed.
@@ -70,7 +70,7 @@ public static class BanEndpoints
             // Judged as a member, but no row with that role is left. Gone altogether (a concurrent ban, a kick, a leave):
             // banning an outsider is allowed, so the ban stands and this is the same harmless 204 as banning again.
             // Still there with another role (promoted meanwhile): the judgement is stale, and nothing is written.
-            if (targetRole is not null && removed == 0 && await db.Members.AnyAsync(m => m.ServerId == serverId && m.UserId == userId))
+            if (targetRole is not null && removed == 0 && await db.Members.AnyAsync(m => m.ServerId == serverId && m.UserId == userId, ct))
                 return ApiError.Conflict("The member changed meanwhile; try again.").ToResult();
             await tx.CommitAsync();
         }
@@ -82,9 +82,9 @@ public static class BanEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> Unban(long serverId, long userId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access)
+    private static async Task<IResult> Unban(long serverId, long userId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access, CancellationToken ct)
     {
-        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.BanMembers) is { } denied) return denied.ToResult();
+        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.BanMembers, ct) is { } denied) return denied.ToResult();
         var removed = await db.Bans.Where(b => b.ServerId == serverId && b.UserId == userId).ExecuteDeleteAsync();
         return removed == 0 ? ApiError.NotFound("Ban").ToResult() : Results.NoContent();
     }

@@ -33,21 +33,21 @@ public static class MemberEndpoints
         : null;
 
     private static async Task<IResult> List(long serverId, long? after, int? limit, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access,
-        IPresenceStore presence)
+        IPresenceStore presence, CancellationToken ct)
     {
         if (CheckPage(after, limit) is { } bad) return bad.ToResult();
-        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.View) is { } denied) return denied.ToResult();
+        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.View, ct) is { } denied) return denied.ToResult();
         var start = after ?? 0;
         var members = await db.Members.Where(m => m.ServerId == serverId && m.UserId > start)
-            .OrderBy(m => m.UserId).Take(limit ?? MemberLimits.PageDefault).AsDtos().ToListAsync();
+            .OrderBy(m => m.UserId).Take(limit ?? MemberLimits.PageDefault).AsDtos().ToListAsync(ct);
         return Results.Ok(await members.WithPresenceAsync(presence));
     }
 
     private static async Task<IResult> ChangeRole(long serverId, long userId, ChangeRoleRequest req, ClaimsPrincipal principal,
-        ConcordDbContext db, ServerAccess access, IRealtimeEvents realtime, ReadCache cache)
+        ConcordDbContext db, ServerAccess access, IRealtimeEvents realtime, ReadCache cache, CancellationToken ct)
     {
         var role = req.Role!.Value;
-        if (await access.RoleChangeAsync(principal.UserId(), userId, serverId, role) is { } denied) return denied.ToResult();
+        if (await access.RoleChangeAsync(principal.UserId(), userId, serverId, role, ct) is { } denied) return denied.ToResult();
         // Conditional on "not the owner": a transfer that landed meanwhile cannot be undone by a stale role change.
         var changed = await db.Members.Where(m => m.ServerId == serverId && m.UserId == userId && m.Role != MemberRole.Owner)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Role, role));
@@ -60,17 +60,17 @@ public static class MemberEndpoints
 
     /// <summary>Owner → another member. The two roles and ChatServer.OwnerId change in one transaction: never zero or two owners.</summary>
     private static async Task<IResult> Transfer(long serverId, TransferRequest req, ClaimsPrincipal principal, ConcordDbContext db,
-        ServerAccess access, IRealtimeEvents realtime, ReadCache cache)
+        ServerAccess access, IRealtimeEvents realtime, ReadCache cache, CancellationToken ct)
     {
         var me = principal.UserId();
         var target = req.UserId!.Value;
-        if (await access.CheckAsync(me, serverId, ServerAction.TransferOwnership) is { } denied) return denied.ToResult();
+        if (await access.CheckAsync(me, serverId, ServerAction.TransferOwnership, ct) is { } denied) return denied.ToResult();
         if (target == me) return ApiError.Field("userId", "You already own this server.").ToResult();
         await using (var tx = await db.Database.BeginTransactionAsync())
         {
             if (!await db.LockServerAsync(serverId)) return ApiError.NotFound("Server").ToResult();
             // Checked again under the lock: a concurrent transfer may have moved ownership already.
-            if (await db.Servers.Where(s => s.Id == serverId).Select(s => s.OwnerId).FirstAsync() != me)
+            if (await db.Servers.Where(s => s.Id == serverId).Select(s => s.OwnerId).FirstAsync(ct) != me)
                 return ApiError.Forbidden("Requires the owner role.").ToResult();
             var promoted = await db.Members.Where(m => m.ServerId == serverId && m.UserId == target)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.Role, MemberRole.Owner));
@@ -92,9 +92,9 @@ public static class MemberEndpoints
 
     /// <summary>Owner kicks anyone else; an admin kicks plain members only.</summary>
     private static async Task<IResult> Kick(long serverId, long userId, ClaimsPrincipal principal, ConcordDbContext db,
-        ServerAccess access, IRealtimeEvents realtime, ReadCache cache)
+        ServerAccess access, IRealtimeEvents realtime, ReadCache cache, CancellationToken ct)
     {
-        var (targetRole, denied) = await access.OnUserAsync(principal.UserId(), userId, serverId, ServerAction.KickMembers);
+        var (targetRole, denied) = await access.OnUserAsync(principal.UserId(), userId, serverId, ServerAction.KickMembers, ct: ct);
         if (denied is not null) return denied.ToResult();
         // Conditional on the role we judged: a promotion that landed meanwhile is not overridden.
         var removed = await db.Members.Where(m => m.ServerId == serverId && m.UserId == userId && m.Role == targetRole)

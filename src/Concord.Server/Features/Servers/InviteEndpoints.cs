@@ -37,24 +37,24 @@ public static class InviteEndpoints
     }
 
     /// <summary>The server a code leads to, or null. The main code never runs out; an extra invite may have expired or be used up.</summary>
-    private static async Task<(long ServerId, Invite? Invite)?> ResolveAsync(ConcordDbContext db, string code, DateTimeOffset now)
+    private static async Task<(long ServerId, Invite? Invite)?> ResolveAsync(ConcordDbContext db, string code, DateTimeOffset now, CancellationToken ct)
     {
-        var serverId = await db.Servers.Where(s => s.InviteCode == code).Select(s => (long?)s.Id).FirstOrDefaultAsync();
+        var serverId = await db.Servers.Where(s => s.InviteCode == code).Select(s => (long?)s.Id).FirstOrDefaultAsync(ct);
         if (serverId is { } id) return (id, null);
-        var invite = await db.Invites.AsNoTracking().FirstOrDefaultAsync(i => i.Code == code);
+        var invite = await db.Invites.AsNoTracking().FirstOrDefaultAsync(i => i.Code == code, ct);
         if (invite is null || !IsActive(invite, now)) return null;
         return (invite.ServerId, invite);
     }
 
     private static async Task<IResult> Join(JoinServerRequest req, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access,
-        TimeProvider time, IRealtimeEvents realtime, IPresenceStore presence, ReadCache cache)
+        TimeProvider time, IRealtimeEvents realtime, IPresenceStore presence, ReadCache cache, CancellationToken ct)
     {
         var me = principal.UserId();
         var code = req.InviteCode!;
         var now = time.GetUtcNow();
-        if (await ResolveAsync(db, code, now) is not { } resolved) return UnknownInvite.ToResult();
+        if (await ResolveAsync(db, code, now, ct) is not { } resolved) return UnknownInvite.ToResult();
         var (serverId, invite) = resolved;
-        var (alreadyMember, denied) = await access.JoinAsync(me, serverId);
+        var (alreadyMember, denied) = await access.JoinAsync(me, serverId, ct);
         if (denied is not null) return (denied.Code == ErrorCode.NotFound ? UnknownInvite : denied).ToResult();
 
         // Joining twice is harmless: the same answer, one membership, no invite use spent.
@@ -64,7 +64,7 @@ public static class InviteEndpoints
             await using var tx = await db.Database.BeginTransactionAsync();
             // The server lock orders this join after any ban being written, so a ban cannot be slipped past; asked again under it.
             if (!await db.LockServerAsync(serverId)) return UnknownInvite.ToResult();
-            (alreadyMember, denied) = await access.JoinAsync(me, serverId);
+            (alreadyMember, denied) = await access.JoinAsync(me, serverId, ct);
             if (denied is not null) return denied.ToResult();
             if (!alreadyMember) // else a concurrent request of the same user joined first
             {
@@ -96,10 +96,10 @@ public static class InviteEndpoints
     }
 
     private static async Task<IResult> Regenerate(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access,
-        IRealtimeEvents realtime)
+        IRealtimeEvents realtime, CancellationToken ct)
     {
-        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.RegenerateInvite) is { } denied) return denied.ToResult();
-        var server = await db.Servers.FirstOrDefaultAsync(s => s.Id == serverId);
+        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.RegenerateInvite, ct) is { } denied) return denied.ToResult();
+        var server = await db.Servers.FirstOrDefaultAsync(s => s.Id == serverId, ct);
         if (server is null) return ApiError.NotFound("Server").ToResult();
         // One UPDATE: the old code stops resolving the moment it commits.
         server.InviteCode = InviteCodes.New();
@@ -109,15 +109,15 @@ public static class InviteEndpoints
     }
 
     private static async Task<IResult> CreateInvite(long serverId, CreateInviteRequest req, ClaimsPrincipal principal, ConcordDbContext db,
-        ServerAccess access, TimeProvider time)
+        ServerAccess access, TimeProvider time, CancellationToken ct)
     {
         var me = principal.UserId();
-        if (await access.CheckAsync(me, serverId, ServerAction.ManageInvites) is { } denied) return denied.ToResult();
+        if (await access.CheckAsync(me, serverId, ServerAction.ManageInvites, ct) is { } denied) return denied.ToResult();
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync();
         // Under the server lock, so two concurrent creations cannot both take the last place.
         if (!await db.LockServerAsync(serverId)) return ApiError.NotFound("Server").ToResult();
-        if (await db.Invites.CountAsync(i => i.ServerId == serverId) >= MaxInvitesPerServer && await PruneAsync(db, serverId, now) >= MaxInvitesPerServer)
+        if (await db.Invites.CountAsync(i => i.ServerId == serverId, ct) >= MaxInvitesPerServer && await PruneAsync(db, serverId, now, ct) >= MaxInvitesPerServer)
             return new ApiError(ErrorCode.Conflict, $"A server has at most {MaxInvitesPerServer} invites; revoke some first.").ToResult();
         var invite = new Invite
         {
@@ -135,9 +135,9 @@ public static class InviteEndpoints
     }
 
     /// <summary>Deletes the server's expired and used-up invites; returns how many are left.</summary>
-    private static async Task<int> PruneAsync(ConcordDbContext db, long serverId, DateTimeOffset now)
+    private static async Task<int> PruneAsync(ConcordDbContext db, long serverId, DateTimeOffset now, CancellationToken ct)
     {
-        var all = await db.Invites.AsNoTracking().Where(i => i.ServerId == serverId).ToListAsync();
+        var all = await db.Invites.AsNoTracking().Where(i => i.ServerId == serverId).ToListAsync(ct);
         var dead = all.Where(i => !IsActive(i, now)).Select(i => i.Code).ToList();
         if (dead.Count > 0) await db.Invites.Where(i => dead.Contains(i.Code)).ExecuteDeleteAsync();
         return all.Count - dead.Count;
@@ -147,42 +147,42 @@ public static class InviteEndpoints
     private static bool IsActive(Invite i, DateTimeOffset now) => (i.ExpiresAt is null || i.ExpiresAt > now) && (i.MaxUses is null || i.Uses < i.MaxUses);
 
     /// <summary>The server's working extra invites, newest first (the main code is on the server itself).</summary>
-    private static async Task<IResult> ListInvites(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access, TimeProvider time)
+    private static async Task<IResult> ListInvites(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access, TimeProvider time, CancellationToken ct)
     {
-        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.ManageInvites) is { } denied) return denied.ToResult();
+        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.ManageInvites, ct) is { } denied) return denied.ToResult();
         var now = time.GetUtcNow();
         // Bounded by MaxInvitesPerServer, so one read; ordered here for the same SQLite reason.
-        var invites = await db.Invites.AsNoTracking().Where(i => i.ServerId == serverId).ToListAsync();
+        var invites = await db.Invites.AsNoTracking().Where(i => i.ServerId == serverId).ToListAsync(ct);
         return Results.Ok(invites.Where(i => IsActive(i, now)).OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Code, StringComparer.Ordinal).Select(InviteDto.From));
     }
 
     /// <summary>Revokes an extra invite at once. Who may not manage the server's invites cannot tell a code exists.</summary>
-    private static async Task<IResult> Revoke(string code, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access)
+    private static async Task<IResult> Revoke(string code, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access, CancellationToken ct)
     {
         var me = principal.UserId();
-        var invite = await db.Invites.AsNoTracking().Where(i => i.Code == code).Select(i => new { i.ServerId }).FirstOrDefaultAsync();
+        var invite = await db.Invites.AsNoTracking().Where(i => i.Code == code).Select(i => new { i.ServerId }).FirstOrDefaultAsync(ct);
         if (invite is null)
         {
-            var mainOf = await db.Servers.Where(s => s.InviteCode == code).Select(s => (long?)s.Id).FirstOrDefaultAsync();
+            var mainOf = await db.Servers.Where(s => s.InviteCode == code).Select(s => (long?)s.Id).FirstOrDefaultAsync(ct);
             if (mainOf is not { } serverId) return UnknownInvite.ToResult();
-            if (await access.CheckAsync(me, serverId, ServerAction.ManageInvites) is { } refused)
+            if (await access.CheckAsync(me, serverId, ServerAction.ManageInvites, ct) is { } refused)
                 return (refused.Code == ErrorCode.NotFound ? UnknownInvite : refused).ToResult();
             return new ApiError(ErrorCode.Conflict, "The server's main invite code cannot be revoked; the owner regenerates it instead.").ToResult();
         }
-        if (await access.CheckAsync(me, invite.ServerId, ServerAction.ManageInvites) is { } denied)
+        if (await access.CheckAsync(me, invite.ServerId, ServerAction.ManageInvites, ct) is { } denied)
             return (denied.Code == ErrorCode.NotFound ? UnknownInvite : denied).ToResult();
         await db.Invites.Where(i => i.Code == code).ExecuteDeleteAsync();
         return Results.NoContent();
     }
 
-    private static async Task<IResult> Preview(string code, ConcordDbContext db, TimeProvider time)
+    private static async Task<IResult> Preview(string code, ConcordDbContext db, TimeProvider time, CancellationToken ct)
     {
-        if (await ResolveAsync(db, code, time.GetUtcNow()) is not { } resolved) return UnknownInvite.ToResult();
+        if (await ResolveAsync(db, code, time.GetUtcNow(), ct) is not { } resolved) return UnknownInvite.ToResult();
         var (serverId, invite) = resolved;
         var expiresAt = invite?.ExpiresAt;
         var preview = await db.Servers.Where(s => s.Id == serverId)
             .Select(s => new InvitePreviewDto(code, s.Id, s.Name, s.IconUrl, db.Members.Count(m => m.ServerId == s.Id), expiresAt))
-            .FirstOrDefaultAsync();
+            .FirstOrDefaultAsync(ct);
         return preview is null ? UnknownInvite.ToResult() : Results.Ok(preview);
     }
 }

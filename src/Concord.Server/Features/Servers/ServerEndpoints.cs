@@ -35,7 +35,7 @@ public static class ServerEndpoints
     }
 
     private static async Task<IResult> Create(CreateServerRequest req, ClaimsPrincipal principal, ConcordDbContext db, SnowflakeGenerator ids, TimeProvider time,
-        IRealtimeEvents realtime)
+        IRealtimeEvents realtime, CancellationToken ct)
     {
         var me = principal.UserId();
         var now = time.GetUtcNow();
@@ -58,7 +58,7 @@ public static class ServerEndpoints
         return Results.Created($"/api/servers/{server.Id}", dto);
     }
 
-    private static async Task<IResult> List(ClaimsPrincipal principal, ConcordDbContext db)
+    private static async Task<IResult> List(ClaimsPrincipal principal, ConcordDbContext db, CancellationToken ct)
     {
         var me = principal.UserId();
         var servers = await (
@@ -66,32 +66,32 @@ public static class ServerEndpoints
             where m.UserId == me
             join s in db.Servers on m.ServerId equals s.Id
             orderby s.Id
-            select new ServerDto(s.Id, s.Name, s.IconUrl, s.OwnerId, s.InviteCode, s.CreatedAt)).ToListAsync();
+            select new ServerDto(s.Id, s.Name, s.IconUrl, s.OwnerId, s.InviteCode, s.CreatedAt)).ToListAsync(ct);
         return Results.Ok(servers);
     }
 
-    private static async Task<IResult> Get(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access, IPresenceStore presence)
+    private static async Task<IResult> Get(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access, IPresenceStore presence, CancellationToken ct)
     {
-        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.View) is { } denied) return denied.ToResult();
-        var server = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == serverId);
+        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.View, ct) is { } denied) return denied.ToResult();
+        var server = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == serverId, ct);
         if (server is null) return ApiError.NotFound("Server").ToResult();
         var channels = await db.Channels.Where(c => c.ServerId == serverId).OrderBy(c => c.Position).ThenBy(c => c.Id)
-            .Select(c => new ChannelDto(c.Id, c.ServerId, c.Name, c.Type, c.Position, c.CreatedAt)).ToListAsync();
+            .Select(c => new ChannelDto(c.Id, c.ServerId, c.Name, c.Type, c.Position, c.CreatedAt)).ToListAsync(ct);
         var members = await db.Members.Where(m => m.ServerId == serverId).OrderBy(m => m.UserId)
-            .Take(ServerLimits.MembersInDetail).AsDtos().ToListAsync();
+            .Take(ServerLimits.MembersInDetail).AsDtos().ToListAsync(ct);
         members = await members.WithPresenceAsync(presence);
         var memberCount = members.Count < ServerLimits.MembersInDetail
             ? members.Count
-            : await db.Members.CountAsync(m => m.ServerId == serverId);
+            : await db.Members.CountAsync(m => m.ServerId == serverId, ct);
         return Results.Ok(new ServerDetailDto(server.Id, server.Name, server.IconUrl, server.OwnerId, server.InviteCode, server.CreatedAt,
             memberCount, channels, members));
     }
 
     private static async Task<IResult> Update(long serverId, UpdateServerRequest req, ClaimsPrincipal principal, ConcordDbContext db,
-        ServerAccess access, IRealtimeEvents realtime)
+        ServerAccess access, IRealtimeEvents realtime, CancellationToken ct)
     {
-        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.ManageServer) is { } denied) return denied.ToResult();
-        var server = await db.Servers.FirstOrDefaultAsync(s => s.Id == serverId);
+        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.ManageServer, ct) is { } denied) return denied.ToResult();
+        var server = await db.Servers.FirstOrDefaultAsync(s => s.Id == serverId, ct);
         if (server is null) return ApiError.NotFound("Server").ToResult();
         if (req.Name is not null) server.Name = req.Name.Trim();
         if (req.IconUrl is not null) server.IconUrl = req.IconUrl.Length > 0 ? req.IconUrl : null;
@@ -102,15 +102,15 @@ public static class ServerEndpoints
     }
 
     private static async Task<IResult> Delete(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access, IRealtimeEvents realtime,
-        ReadCache cache)
+        ReadCache cache, CancellationToken ct)
     {
-        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.DeleteServer) is { } denied) return denied.ToResult();
+        if (await access.CheckAsync(principal.UserId(), serverId, ServerAction.DeleteServer, ct) is { } denied) return denied.ToResult();
         List<long> channelIds, memberIds;
         await using (var tx = await db.Database.BeginTransactionAsync())
         {
             if (!await db.LockServerAsync(serverId)) return ApiError.NotFound("Server").ToResult();
-            channelIds = await db.Channels.Where(c => c.ServerId == serverId).Select(c => c.Id).ToListAsync();
-            memberIds = await db.Members.Where(m => m.ServerId == serverId).Select(m => m.UserId).ToListAsync();
+            channelIds = await db.Channels.Where(c => c.ServerId == serverId).Select(c => c.Id).ToListAsync(ct);
+            memberIds = await db.Members.Where(m => m.ServerId == serverId).Select(m => m.UserId).ToListAsync(ct);
             // Channels (and their messages), invites, bans and memberships go with it: the foreign keys cascade.
             await db.Servers.Where(s => s.Id == serverId).ExecuteDeleteAsync();
             await tx.CommitAsync();
@@ -127,10 +127,10 @@ public static class ServerEndpoints
     }
 
     private static async Task<IResult> Leave(long serverId, ClaimsPrincipal principal, ConcordDbContext db, ServerAccess access, IRealtimeEvents realtime,
-        ReadCache cache)
+        ReadCache cache, CancellationToken ct)
     {
         var me = principal.UserId();
-        if (await access.LeaveAsync(me, serverId) is { } denied) return denied.ToResult();
+        if (await access.LeaveAsync(me, serverId, ct) is { } denied) return denied.ToResult();
         // Conditional on the role: an ownership transfer that landed meanwhile keeps the new owner in.
         var left = await db.Members.Where(m => m.ServerId == serverId && m.UserId == me && m.Role != MemberRole.Owner).ExecuteDeleteAsync();
         if (left == 0) return ServerAccess.OwnerCannotLeave.ToResult();

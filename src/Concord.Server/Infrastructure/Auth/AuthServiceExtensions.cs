@@ -9,7 +9,10 @@ public static class AuthServiceExtensions
 {
     private const string PolicyScheme = "SessionOrBearer";
 
-    /// <summary>Session cookie or <c>Authorization: Bearer</c>, chosen per request; both yield the same principal shape.</summary>
+    /// <summary>
+    /// Session cookie or bearer token (<c>Authorization: Bearer</c>; on /socket.io also <see cref="GatewayTokens"/>), chosen per
+    /// request; both yield the same principal shape.
+    /// </summary>
     public static WebApplicationBuilder AddConcordAuth(this WebApplicationBuilder builder)
     {
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new();
@@ -31,7 +34,7 @@ public static class AuthServiceExtensions
         builder.Services
             .AddAuthentication(PolicyScheme)
             .AddPolicyScheme(PolicyScheme, PolicyScheme, o => o.ForwardDefaultSelector = http =>
-                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || GatewayTokens.Find(http) is not null
                     ? JwtBearerDefaults.AuthenticationScheme
                     : SessionAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null)
@@ -41,7 +44,16 @@ public static class AuthServiceExtensions
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = tokens.ValidationParameters;
-                o.Events = new JwtBearerEvents { OnTokenValidated = CheckSubjectAndVersionAsync };
+                o.Events = new JwtBearerEvents
+                {
+                    // Null leaves the Authorization header to the handler.
+                    OnMessageReceived = context =>
+                    {
+                        context.Token ??= GatewayTokens.Find(context.HttpContext);
+                        return Task.CompletedTask;
+                    },
+                    OnTokenValidated = CheckSubjectAndVersionAsync,
+                };
             });
         builder.Services.AddAuthorization();
         return builder;

@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Concord.Server.Infrastructure.Auth;
 
-/// <summary>Short-lived signed access tokens for non-browser clients and the real-time handshake.</summary>
+/// <summary>Short-lived signed access tokens for non-browser clients and the real-time handshake (validated by the JWT bearer scheme).</summary>
 public sealed class TokenService
 {
     private readonly AuthOptions _options;
@@ -55,18 +55,6 @@ public sealed class TokenService
             SigningCredentials = new SigningCredentials(SigningKey, SecurityAlgorithms.HmacSha256),
         });
         return (token, (int)_options.AccessTokenLifetime.TotalSeconds);
-    }
-
-    /// <summary>
-    /// Validates a token outside the HTTP pipeline (the real-time handshake): signature, lifetime, subject and token
-    /// version. Null when any of them fails.
-    /// </summary>
-    public async Task<TokenSubject?> ValidateAsync(string token, TokenVersionCache versions, CancellationToken ct = default)
-    {
-        var result = await _handler.ValidateTokenAsync(token, ValidationParameters);
-        return result.IsValid && ReadSubject(result.ClaimsIdentity) is { } subject && await versions.IsCurrentAsync(subject.UserId, subject.Version, ct)
-            ? subject
-            : null;
     }
 
     /// <summary>

@@ -16,6 +16,7 @@ public static class SecurityExtensions
     {
         var cors = builder.Configuration.GetSection(CorsOptions.Section).Get<CorsOptions>() ?? new();
         builder.Services.AddSingleton(cors);
+        builder.Services.AddSingleton<OriginPolicy>();
         builder.Services.AddCors(o => o.AddPolicy(CorsPolicy, p => p
             .WithOrigins(cors.AllowedOrigins)
             .AllowCredentials()
@@ -47,7 +48,7 @@ public static class SecurityExtensions
     /// </summary>
     public static WebApplication UseCsrfProtection(this WebApplication app)
     {
-        var cors = app.Services.GetRequiredService<CorsOptions>();
+        var origins = app.Services.GetRequiredService<OriginPolicy>();
         app.Use(async (http, next) =>
         {
             if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method))
@@ -56,7 +57,7 @@ public static class SecurityExtensions
                 return;
             }
             var origin = http.Request.Headers.Origin.ToString();
-            if (origin.Length > 0 && !IsOwnOrigin(http, origin) && !cors.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
+            if (origin.Length > 0 && !origins.Allows(http.Request, origin))
             {
                 await Problems.WriteAsync(http, new ApiError(ErrorCode.OriginNotAllowed));
                 return;
@@ -75,7 +76,4 @@ public static class SecurityExtensions
         });
         return app;
     }
-
-    private static bool IsOwnOrigin(HttpContext http, string origin) =>
-        string.Equals(origin, $"{http.Request.Scheme}://{http.Request.Host}", StringComparison.OrdinalIgnoreCase);
 }

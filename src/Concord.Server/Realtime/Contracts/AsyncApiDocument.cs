@@ -112,27 +112,69 @@ public static class AsyncApiDocument
         };
     }
 
-    private static JsonNode Schema(Type type) => Wire.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions
+    private static JsonNode Schema(Type type)
     {
+        var schema = Wire.GetJsonSchemaAsNode(type, Exporter);
+        TypeDefaulted(schema, type);
+        return schema;
+    }
+
+    /// <summary>
+    /// A property with a default value whose type has a custom converter (a string, an id) comes out of the exporter as
+    /// <c>{"default": …}</c> alone, without passing <see cref="Exporter"/>'s transform: give it its type here.
+    /// </summary>
+    private static void TypeDefaulted(JsonNode? node, Type type)
+    {
+        if (node is not JsonObject schema) return;
+        var info = Wire.GetTypeInfo(Nullable.GetUnderlyingType(type) ?? type);
+        if (info.Kind == JsonTypeInfoKind.Enumerable && schema["items"] is JsonObject items) TypeDefaulted(items, info.ElementType!);
+        if (info.Kind != JsonTypeInfoKind.Object || schema["properties"] is not JsonObject properties) return;
+        foreach (var property in info.Properties)
+        {
+            if (properties[property.Name] is not JsonObject child) continue;
+            var t = property.PropertyType;
+            if (!child.ContainsKey("type") && child.ContainsKey("default") && (t == typeof(string) || t == typeof(long) || t == typeof(long?)))
+            {
+                var nullable = property.IsGetNullable || t == typeof(long?);
+                child["type"] = nullable ? new JsonArray("string", "null") : "string";
+                if (t != typeof(string)) child["pattern"] = "^[0-9]+$";
+            }
+            else TypeDefaulted(child, t);
+        }
+    }
+
+    private static readonly JsonSchemaExporterOptions Exporter = new()
+    {
+        TreatNullObliviousAsNonNullable = true,
         TransformSchemaNode = (context, schema) =>
         {
             var t = context.TypeInfo.Type;
+            var nullable = context.PropertyInfo is { IsGetNullable: true };
             // Ids are Snowflakes, written as strings (SnowflakeJsonConverter), which the exporter cannot see.
             if (t == typeof(long) || t == typeof(long?))
-                return new JsonObject
-                {
-                    ["type"] = t == typeof(long) ? "string" : new JsonArray("string", "null"),
-                    ["pattern"] = "^[0-9]+$",
-                    ["description"] = "A Snowflake id, as a string of digits.",
-                };
+                return Typed(schema, t == typeof(long?) ? new JsonArray("string", "null") : "string",
+                    new() { ["pattern"] = "^[0-9]+$", ["description"] = "A Snowflake id, as a string of digits." });
+            // Strings pass the user-text converter, which hides their type from the exporter.
+            if (t == typeof(string)) return Typed(schema, nullable ? new JsonArray("string", "null") : "string", []);
             // A boolean schema (a raw JSON value such as an SDP) is written as the equivalent empty object.
             return schema is JsonValue v && v.GetValueKind() == JsonValueKind.True ? new JsonObject() : schema;
         },
-    });
+    };
+
+    /// <summary>The type the wire really has, keeping what the exporter knew (a default value).</summary>
+    private static JsonObject Typed(JsonNode schema, JsonNode type, JsonObject extra)
+    {
+        var typed = new JsonObject { ["type"] = type };
+        foreach (var (key, value) in extra) typed[key] = value?.DeepClone();
+        if (schema is JsonObject known && known.TryGetPropertyValue("default", out var fallback)) typed["default"] = fallback?.DeepClone();
+        return typed;
+    }
 
     private static JsonSerializerOptions WireOptions()
     {
         var options = IdServiceExtensions.ConfigureJson(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        // The web defaults also read numbers from strings; the server writes them as numbers.
+        options.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         options.TypeInfoResolver = new DefaultJsonTypeInfoResolver();
         options.MakeReadOnly();
         return options;

@@ -20,10 +20,10 @@ public sealed record ParticipantLeftEvent(long ConversationId, long UserId);
 
 /// <summary>A typing indicator: <see cref="ChannelId"/> or <see cref="ConversationId"/> (the other is left out).</summary>
 public sealed record TypingEvent(
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ChannelId,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ConversationId,
     long UserId,
-    string Username);
+    string Username,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonPropertyOrder(-1)] long? ChannelId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonPropertyOrder(-1)] long? ConversationId = null);
 
 public sealed record ServerJoinedEvent(ServerDto Server);
 public sealed record ServerUpdatedEvent(ServerDto Server);
