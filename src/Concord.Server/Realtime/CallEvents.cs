@@ -11,25 +11,28 @@ namespace Concord.Server.Realtime;
 /// </summary>
 internal sealed class CallEvents(CallService calls)
 {
-    public void Register(SocketIOSocket socket, SocketUser user)
+    /// <summary>The events, once for every socket of the namespace.</summary>
+    public void Register(SocketIONamespace nsp)
     {
-        socket.On(user, ClientEvents.JoinCall, async e =>
+        nsp.On(ClientEvents.JoinCall, async e =>
             Answer(await calls.JoinAsync(e.Socket, e.User, e.Payload.ChannelId, e.Payload.ConversationId)));
-        socket.On(user, ClientEvents.CallParticipants, async e =>
+        nsp.On(ClientEvents.CallParticipants, async e =>
             Answer(await calls.ParticipantsAsync(e.User, e.Payload.ChannelId, e.Payload.ConversationId, e.Socket.Disconnected)));
-        socket.On(user, ClientEvents.LeaveCall, async e =>
+        nsp.On(ClientEvents.LeaveCall, async e =>
         {
             await calls.LeaveAsync(e.Socket, e.User);
             return OkAck.Instance;
         });
-        socket.On(user, ClientEvents.Offer, e => Relay(e, e.Payload.To!,
+        nsp.On(ClientEvents.Offer, e => Relay(e, e.Payload.To!,
             ServerEvents.Offer.With(new RelayedSdp(e.Socket.Id, e.User.UserId, e.Payload.Sdp))));
-        socket.On(user, ClientEvents.Answer, e => Relay(e, e.Payload.To!,
+        nsp.On(ClientEvents.Answer, e => Relay(e, e.Payload.To!,
             ServerEvents.Answer.With(new RelayedSdp(e.Socket.Id, e.User.UserId, e.Payload.Sdp))));
-        socket.On(user, ClientEvents.IceCandidate, e => Relay(e, e.Payload.To!,
+        nsp.On(ClientEvents.IceCandidate, e => Relay(e, e.Payload.To!,
             ServerEvents.IceCandidate.With(new RelayedIceCandidate(e.Socket.Id, e.User.UserId, e.Payload.Candidate))));
-        socket.OnDisconnecting(_ => calls.Disconnecting(socket, user));
     }
+
+    /// <summary>Per socket: a socket that leaves while in a call leaves the call.</summary>
+    public void Connected(SocketIOSocket socket, SocketUser user) => socket.OnDisconnecting(_ => calls.Disconnecting(socket, user));
 
     private static Reply<CallParticipantsAck> Answer((IReadOnlyList<CallParticipant>? Participants, ApiError? Error) result) =>
         result.Error is { } error ? error : new CallParticipantsAck(result.Participants ?? []);

@@ -28,6 +28,7 @@ internal sealed class ChatGateway(
         typing.Register(nsp);
         messages.Register(nsp);
         presence.Register(nsp);
+        calls.Register(nsp);
         nsp.OnConnection(async socket =>
         {
             var user = (SocketUser)socket.Data!;
@@ -45,7 +46,7 @@ internal sealed class ChatGateway(
             user.Budget ??= new EventBudget(options.EventsPerWindow, options.EventWindow, time);
             user.Gateway = _gateway;
             socket.Join(Rooms.User(user.UserId));
-            calls.Register(socket, user);
+            calls.Connected(socket, user);
             await presence.ConnectedAsync(socket, user);
         });
     }

@@ -49,13 +49,6 @@ public static class GatewayEvents
         where TAck : SuccessAck =>
         nsp.On(contract.Name, e => e.Socket.Data is SocketUser { Gateway: not null } user ? HandleAsync(e, user, contract, handler) : Task.CompletedTask);
 
-    /// <summary>For one socket (state captured per socket: prefer the namespace overload).</summary>
-    public static void On<TPayload, TAck>(this SocketIOSocket socket, SocketUser user, ClientEvent<TPayload, TAck> contract,
-        Func<EventCall<TPayload>, Task<Reply<TAck>>> handler)
-        where TPayload : class
-        where TAck : SuccessAck =>
-        socket.On(contract.Name, e => HandleAsync(e, user, contract, handler));
-
     private static async Task HandleAsync<TPayload, TAck>(SocketIOEvent e, SocketUser user, ClientEvent<TPayload, TAck> contract,
         Func<EventCall<TPayload>, Task<Reply<TAck>>> handler)
         where TPayload : class

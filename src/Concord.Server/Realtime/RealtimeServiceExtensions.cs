@@ -58,11 +58,11 @@ public static class RealtimeServiceExtensions
     /// <summary>
     /// WebSocket upgrades to /socket.io leave the HTTP pipeline here, right after forwarded headers, request observation
     /// and the drain check: a WebSocket is served as an HTTP request that lasts as long as the connection, so every
-    /// middleware after this point would keep its frame, and authentication its result, handlers and request scope, for
-    /// each idle socket (~2 KB, measured with tools/gateway-idle-heap.sh) — for nothing: the gateway authenticates the
-    /// handshake itself (<see cref="GatewayAuthentication"/>), CORS and CSRF do not apply to WebSockets, and the upgrade
-    /// carries no body or user text a handler reads. New sessions keep their per-IP limit (the branch has its own
-    /// rate limiter). Polling requests, and everything else on the port, go through the whole pipeline as before.
+    /// middleware after this point would keep its frame for each idle socket — for nothing: error pages, security
+    /// headers, request limits, the user-text check, CORS, CSRF and authorization have no say over a WebSocket that
+    /// carries no body a handler reads. The branch keeps what the gateway needs: authentication (the handshake's user,
+    /// <see cref="GatewayAuthentication"/>) and the per-IP limit on new sessions. Polling requests, and everything else on
+    /// the port, go through the whole pipeline as before.
     /// </summary>
     public static WebApplication UseConcordRealtimeWebSockets(this WebApplication app)
     {
@@ -70,6 +70,7 @@ public static class RealtimeServiceExtensions
         {
             branch.UseWebSockets();
             branch.UseRouting();
+            branch.UseAuthentication();
             branch.UseRateLimiter();
             branch.UseEndpoints(e => e.MapSocketIO("/socket.io").RequireRateLimiting(RateLimitPolicies.Handshake));
         });
