@@ -60,7 +60,6 @@ app.UseConcordForwardedHeaders();
 app.UseNodeName();
 app.UseRequestObservation();
 app.UseDrain();
-if (roles.HasFlag(NodeRoles.Gateway)) app.UseConcordRealtimeWebSockets(); // WebSocket upgrades to /socket.io branch off here (why: in the method)
 app.UseConcordErrors();
 app.UseSecurityHeaders();
 app.UseRequestLimits();

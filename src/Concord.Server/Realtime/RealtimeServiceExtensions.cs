@@ -56,32 +56,6 @@ public static class RealtimeServiceExtensions
     }
 
     /// <summary>
-    /// WebSocket upgrades to /socket.io leave the HTTP pipeline here, right after forwarded headers, request observation
-    /// and the drain check: a WebSocket is served as an HTTP request that lasts as long as the connection, so every
-    /// middleware after this point would keep its frame for each idle socket — for nothing: error pages, security
-    /// headers, request limits, the user-text check, CORS, CSRF and authorization have no say over a WebSocket that
-    /// carries no body a handler reads. The branch keeps what the gateway needs: authentication (the handshake's user,
-    /// <see cref="GatewayAuthentication"/>) and the per-IP limit on new sessions. Polling requests, and everything else on
-    /// the port, go through the whole pipeline as before.
-    /// </summary>
-    public static WebApplication UseConcordRealtimeWebSockets(this WebApplication app)
-    {
-        app.MapWhen(IsSocketUpgrade, branch =>
-        {
-            branch.UseWebSockets();
-            branch.UseRouting();
-            branch.UseAuthentication();
-            branch.UseRateLimiter();
-            branch.UseEndpoints(e => e.MapSocketIO("/socket.io").RequireRateLimiting(RateLimitPolicies.Handshake));
-        });
-        return app;
-    }
-
-    private static bool IsSocketUpgrade(HttpContext http) =>
-        http.Request.Path.StartsWithSegments("/socket.io") && http.Request.Headers.Upgrade is [{ } upgrade]
-        && upgrade.Equals("websocket", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>
     /// Serves the gateway at /socket.io. Engine.IO requests carry their own session id, so no CSRF token; new
     /// sessions are rate-limited per IP.
     /// </summary>

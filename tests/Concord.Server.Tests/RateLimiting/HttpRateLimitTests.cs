@@ -52,7 +52,6 @@ public abstract class HttpRateLimitTests(Backend backend)
     [Fact]
     public async Task NewWebSocketSessionsAreLimitedPerIpToo()
     {
-        // WebSocket upgrades leave the HTTP pipeline early (UseConcordRealtimeWebSockets); the branch keeps the limit.
         using var app = Limited(auth: 1000, api: 1000, handshakes: 2);
         var client = app.Server.CreateWebSocketClient();
         var uri = new Uri("ws://localhost/socket.io/?EIO=4&transport=websocket");
