@@ -70,4 +70,29 @@ public sealed class CompactStateTests
         foreach (var item in new MemberSet(slot)) items.Add(item);
         return items;
     }
+
+    [Fact]
+    public void TheOutboundQueueGivesBackABurstsRingOnceDrainedAndKeepsSmallOnes()
+    {
+        var queue = new OutboundQueue(1024);
+        for (var i = 0; i < 20; i++) Assert.True(queue.TryWrite(new OutboundItem(OutboundKind.Text, new[] { (byte)i })));
+        Assert.Equal(32, queue.RingSize);
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.True(queue.TryRead(out var item));
+            Assert.Equal(i, item.Data.Span[0]);
+        }
+        Assert.Equal(0, queue.RingSize);
+        Assert.False(queue.TryRead(out _));
+
+        // Steady traffic keeps its small ring instead of regrowing it on every turn.
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.True(queue.TryWrite(new OutboundItem(OutboundKind.Text, new byte[] { 1 })));
+            Assert.True(queue.TryWrite(new OutboundItem(OutboundKind.Text, new byte[] { 2 })));
+            Assert.True(queue.TryRead(out var first) && first.Data.Span[0] == 1);
+            Assert.True(queue.TryRead(out var second) && second.Data.Span[0] == 2);
+            Assert.Equal(2, queue.RingSize);
+        }
+    }
 }
