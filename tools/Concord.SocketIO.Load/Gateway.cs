@@ -88,15 +88,17 @@ internal sealed class Gateway(Target target)
         var name = $"gateway: {senders} senders → {members} members";
         var results = new List<StepResult>
         {
-            await StepAsync(name, $"fixed {rate:0}/s", members, senderClients, rate, 0, warmup, measure),
-            await StepAsync(name, $"max (window {window}/sender)", members, senderClients, 0, window, warmup, measure),
+            await StepAsync(name, $"fixed {rate:0}/s", clients, senderClients, rate, 0, warmup, measure),
+            await StepAsync(name, $"max (window {window}/sender)", clients, senderClients, 0, window, warmup, measure),
         };
         foreach (var client in clients) client.Dispose();
         return results;
     }
 
-    private async Task<StepResult> StepAsync(string scenario, string step, int members, LoadClient[] senders, double rate, int window, TimeSpan warmup, TimeSpan measure)
+    /// <summary>One step; <c>dropped</c> counts every member the server dropped (a receiver that falls behind is dropped as a slow client).</summary>
+    private async Task<StepResult> StepAsync(string scenario, string step, LoadClient[] all, LoadClient[] senders, double rate, int window, TimeSpan warmup, TimeSpan measure)
     {
+        var members = all.Length;
         var (sent0, delivered0) = (Interlocked.Read(ref _sent), Interlocked.Read(ref _delivered));
         using var stop = new CancellationTokenSource();
         Task load = rate > 0 ? PaceAsync(senders, rate, stop.Token) : Task.WhenAll(senders.Select(s => ClosedLoopAsync(s, window, stop.Token)));
@@ -113,7 +115,7 @@ internal sealed class Gateway(Target target)
         await DrainAsync();
         var expected = (Interlocked.Read(ref _sent) - sent0) * members;
         var lost = expected - (Interlocked.Read(ref _delivered) - delivered0);
-        var result = StepResult.From(scenario, step, rate, before, after, delivery, lost, senders.Count(c => c.Dropped));
+        var result = StepResult.From(scenario, step, rate, before, after, delivery, lost, all.Count(c => c.Dropped));
         var seconds = Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalSeconds;
         var sends = acked1 - acked0;
         return result with

@@ -39,7 +39,7 @@ if (args is ["gateway", var gwName, var gwUrl, var gwPid, var gwOut, .. var gwRe
     var gwSteps = await gateway.SendsAsync(1, senders, receivers, gwRate, gwWindow, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(gwSeconds));
     foreach (var s in gwSteps)
         Console.WriteLine($"   {s.Step}: {s.SendsPerSecond:N0} sends/s, ack p50 {s.AckP50Ms:0.0} / p99 {s.AckP99Ms:0.0} ms, delivery p50 {s.P50Ms:0.0} / p99 {s.P99Ms:0.0} ms, " +
-            $"{s.ServerCpuPerSendMs:0.00} CPU ms/send ({s.ServerCpuPercent:0}%), {s.RoundTripsPerSend:0.0} DB round trips/send, failed {s.Failed}, lost {s.Lost}, unacked {s.Unacked}");
+            $"{s.ServerCpuPerSendMs:0.00} CPU ms/send ({s.ServerCpuPercent:0}%), {s.RoundTripsPerSend:0.0} DB round trips/send, failed {s.Failed}, lost {s.Lost}, unacked {s.Unacked}, dropped {s.DroppedClients}");
     File.WriteAllText(gwOut, JsonSerializer.Serialize(new RunResult(gwName, gwIdleResult, gwSteps), json));
     return 0;
 }

@@ -97,12 +97,12 @@ internal static class Table
     private static void PrintSends(IReadOnlyList<RunResult> runs, TextWriter output)
     {
         if (!runs.Any(r => r.Steps.Any(s => s.SendsPerSecond > 0))) return;
-        output.WriteLine("| scenario | step | server | sends/s (acked) | ack p50 ms | ack p99 ms | delivery p50 ms | delivery p99 ms | deliveries/s | server CPU ms / send | DB round trips / send | server CPU % | failed | lost | unacked |");
-        output.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        output.WriteLine("| scenario | step | server | sends/s (acked) | ack p50 ms | ack p99 ms | delivery p50 ms | delivery p99 ms | deliveries/s | server CPU ms / send | DB round trips / send | server CPU % | failed | lost | unacked | dropped |");
+        output.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var run in runs)
             foreach (var s in run.Steps.Where(s => s.SendsPerSecond > 0))
                 output.WriteLine($"| {s.Scenario} | {s.Step} | {run.Server} | {s.SendsPerSecond:N0} | {s.AckP50Ms:0.0} | {s.AckP99Ms:0.0} | {s.P50Ms:0.0} | {s.P99Ms:0.0} | " +
-                    $"{s.DeliveriesPerSecond:N0} | {s.ServerCpuPerSendMs:0.00} | {s.RoundTripsPerSend:0.0} | {s.ServerCpuPercent:0} | {s.Failed} | {s.Lost} | {s.Unacked} |");
+                    $"{s.DeliveriesPerSecond:N0} | {s.ServerCpuPerSendMs:0.00} | {s.RoundTripsPerSend:0.0} | {s.ServerCpuPercent:0} | {s.Failed} | {s.Lost} | {s.Unacked} | {s.DroppedClients} |");
         output.WriteLine();
     }
 
