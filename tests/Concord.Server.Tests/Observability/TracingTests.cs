@@ -142,9 +142,13 @@ public sealed class TracingTests
         var sent = await alice.PostAsync($"/api/channels/{channel}/messages", new { content = $"hey <@{bob.Id}>" });
         await sent.AssertStatusAsync(System.Net.HttpStatusCode.Created);
 
-        var request = await WaitForSpanAsync(spans, s => s.Kind == ActivityKind.Server && s.DisplayName.StartsWith("POST /api/channels/", StringComparison.Ordinal));
-        var job = await WaitForSpanAsync(spans, s => s.DisplayName == "job mentions");
-        Assert.Equal(request.TraceId, job.TraceId);
+        var messageId = (await sent.JsonAsync()).GetProperty("id").GetString();
+
+        // This provider also records other test hosts' requests and jobs (activity listeners are process-wide): this
+        // message's job is the one carrying its id, and the send is the request span in the job's trace.
+        var job = await WaitForSpanAsync(spans, s => s.DisplayName == "job mentions" && (string?)s.GetTagItem("messaging.message.id") == $"mention:{messageId}");
+        var request = await WaitForSpanAsync(spans, s => s.Kind == ActivityKind.Server && s.TraceId == job.TraceId
+            && s.DisplayName.StartsWith("POST /api/channels/", StringComparison.Ordinal));
         Assert.Equal(ActivityKind.Consumer, job.Kind);
         Assert.Equal(1, job.GetTagItem("concord.job.attempt"));
         // Under the request: its parent is the request's span or one of the request's descendants.

@@ -362,8 +362,12 @@ test("a tab that reports itself idle as it closes leaves its user offline, never
       await online;
       if (round > 0) assert.equal(seen.at(-2), "offline", `round ${round}: alice was left ${seen.at(-2)} (${seen.join(", ")})`);
       if (round === 10) { tab.close(); break; }
+      // The next tab connects only once this one's close was announced: a tab opened sooner keeps alice online,
+      // and no "offline" would be due. A late "idle" after it shows up before the next round's "online".
+      const offline = next(b, "presence-update", (p) => p.userId === alice.id && p.status === "offline");
       tab.emit("set-status", { status: "idle" });
       tab.close();
+      await offline;
     }
   } finally {
     b.close();
