@@ -16,12 +16,20 @@ namespace Concord.Server.Infrastructure.Outbox;
 internal sealed partial class OutboxRelay(IServiceScopeFactory scopes, OutboxOptions options, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private bool _failing;
+    private long _redisRestoredAt = long.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // After a Redis outage every node's subscriber reconnects at about the same moment, but not at once: a row
+        // relayed the instant this node is back could be published before another node subscribed again, and its
+        // sockets would never see it (pub/sub keeps nothing). So the relay waits RelayAfter after a reconnect.
+        if (scopes.CreateScope().ServiceProvider.GetService<StackExchange.Redis.IConnectionMultiplexer>() is { } redis)
+            redis.ConnectionRestored += (_, _) => Interlocked.Exchange(ref _redisRestoredAt, time.GetTimestamp());
         using var timer = new PeriodicTimer(options.RelayInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            var restoredAt = Interlocked.Read(ref _redisRestoredAt);
+            if (restoredAt != long.MinValue && time.GetElapsedTime(restoredAt) < options.RelayAfter) continue;
             try
             {
                 while (await RelayOnceAsync(stoppingToken) == options.BatchSize) { }
