@@ -329,8 +329,10 @@ function connect() {
     setState({ connection: "reconnecting" });
   });
 
+  // A timeline whose first page is in flight keeps live messages too: that page may have been read before the
+  // message was committed, and merging the page later keeps them.
   const onMessage = (key: string) => (m: Message) => {
-    setTimeline(key, (t) => (t.loaded ? { items: merge(t.items, [m]) } : {}));
+    setTimeline(key, (t) => (t.loaded || t.loading ? { items: merge(t.items, [m]) } : {}));
     clearTyping(key, m.author.id);
   };
   s.on("new-message", (m: Message) => onMessage(`channel:${m.channelId}`)(m));
