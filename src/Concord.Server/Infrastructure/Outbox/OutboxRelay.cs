@@ -23,8 +23,9 @@ internal sealed partial class OutboxRelay(IServiceScopeFactory scopes, OutboxOpt
         // After a Redis outage every node's subscriber reconnects at about the same moment, but not at once: a row
         // relayed the instant this node is back could be published before another node subscribed again, and its
         // sockets would never see it (pub/sub keeps nothing). So the relay waits RelayAfter after a reconnect.
-        if (scopes.CreateScope().ServiceProvider.GetService<StackExchange.Redis.IConnectionMultiplexer>() is { } redis)
-            redis.ConnectionRestored += (_, _) => Interlocked.Exchange(ref _redisRestoredAt, time.GetTimestamp());
+        using (var scope = scopes.CreateScope())
+            if (scope.ServiceProvider.GetService<StackExchange.Redis.IConnectionMultiplexer>() is { } redis)
+                redis.ConnectionRestored += (_, _) => Interlocked.Exchange(ref _redisRestoredAt, time.GetTimestamp());
         using var timer = new PeriodicTimer(options.RelayInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
