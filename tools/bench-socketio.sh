@@ -6,7 +6,7 @@
 # BENCH_PAIRS=n (default 1) runs n pairs, alternating which server goes first (Concord, Node; Node, Concord; …), a fresh
 # server process per run, the load average printed with each; the table then gives every run and the ratios of the medians.
 # BENCH_ONLY=concord runs the Concord side only (before/after comparisons of the library); BENCH_OUT=<dir> keeps the
-# JSON results and server logs there (BENCH_GC_LOG=1 makes the .NET host log GC activity each second); extra environment for the .NET host goes in BENCH_DOTNET_ENV (e.g. "DOTNET_gcServer=1" for Server GC).
+# JSON results and server logs there; BENCH_SCENARIOS=1000x5 (or 1x1000) and BENCH_STEPS=fixed (or max) run only those (BENCH_GC_LOG=1 makes the .NET host log GC activity each second); extra environment for the .NET host goes in BENCH_DOTNET_ENV (e.g. "DOTNET_gcServer=1" for Server GC).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 idle=${1:-10000}

@@ -25,6 +25,11 @@ builder.Services.AddSocketIO(o =>
     if (Environment.GetEnvironmentVariable("SOCKETIO_RECOVERY") == "1") o.ConnectionStateRecovery = new();
 });
 
+// Kestrel's transport as Concord.Server ships it (Transport:InlineScheduling, on by default): application code runs on
+// the thread that completed the read and a flush sends on the flushing thread. BENCH_KESTREL_INLINE=0 measures without.
+if (Environment.GetEnvironmentVariable("BENCH_KESTREL_INLINE") != "0")
+    builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+
 var app = builder.Build();
 var io = app.Services.GetRequiredService<SocketIOServer>();
 io.Sockets.OnConnection(socket =>
@@ -56,6 +61,9 @@ app.MapGet("/bench/memory", () =>
 
 // Bytes allocated so far (no collection): the load tool reads it around each step for allocation per delivery.
 app.MapGet("/bench/allocated", () => Results.Json(GC.GetTotalAllocatedBytes(precise: false)));
+
+// Thread-pool work items completed so far: the load tool reads it around each step for work items (thread-pool hops) per delivery.
+app.MapGet("/bench/work-items", () => Results.Json(ThreadPool.CompletedWorkItemCount));
 
 // BENCH_GC_LOG=1: one line per second with the allocation rate, collections and GC pause time, to tell
 // allocation and GC pauses apart from scheduling in the latency tail (the script keeps the log with BENCH_OUT).

@@ -65,10 +65,12 @@ internal sealed class FanOut(Target target, int rooms, int perRoom, int payloadB
         _latency = new Histogram();
         _ackLatency = new Histogram();
         var allocatedBefore = await target.AllocatedBytesAsync();
+        var workItemsBefore = await target.WorkItemsAsync();
         var before = Sample.Take(target.Pid, Interlocked.Read(ref _delivered));
         await Task.Delay(measure);
         var after = Sample.Take(target.Pid, Interlocked.Read(ref _delivered));
         var allocatedAfter = await target.AllocatedBytesAsync();
+        var workItemsAfter = await target.WorkItemsAsync();
         var latency = _latency;
         var ackLatency = _ackLatency;
         _sending = false;
@@ -84,6 +86,9 @@ internal sealed class FanOut(Target target, int rooms, int perRoom, int payloadB
             AckP50Ms = ackLatency.PercentileMs(0.50), AckP99Ms = ackLatency.PercentileMs(0.99), Unacked = unacked,
             AllocatedBytesPerDelivery = allocatedBefore < 0 || after.Delivered == before.Delivered ? double.NaN
                 : (double)(allocatedAfter - allocatedBefore) / (after.Delivered - before.Delivered),
+            // The probe's own requests (two per step) are a handful of work items against tens of thousands of deliveries.
+            WorkItemsPerDelivery = workItemsBefore < 0 || after.Delivered == before.Delivered ? double.NaN
+                : (double)(workItemsAfter - workItemsBefore) / (after.Delivered - before.Delivered),
         };
     }
 

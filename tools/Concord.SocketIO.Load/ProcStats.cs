@@ -18,6 +18,27 @@ internal static class ProcStats
         throw new InvalidOperationException($"No VmRSS for pid {pid}");
     }
 
+    /// <summary>
+    /// Voluntary + involuntary context switches of every thread of the process (each thread's own counts are in
+    /// /proc/&lt;pid&gt;/task/&lt;tid&gt;/status; the process's status file has only the main thread's). A thread that
+    /// sleeps and is woken for a work item counts one: the per-event hops of a server show up here, for any runtime.
+    /// </summary>
+    public static long ContextSwitches(int pid)
+    {
+        long total = 0;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                        total += long.Parse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
+            }
+            catch (IOException) { } // the thread ended meanwhile
+        }
+        return total;
+    }
+
     /// <summary>utime + stime in seconds.</summary>
     public static double CpuSeconds(int pid)
     {

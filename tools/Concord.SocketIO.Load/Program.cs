@@ -76,21 +76,26 @@ Console.WriteLine($"== {name}: {idleCount:N0} idle connections");
 var idle = await IdleCapacity.RunAsync(target, idleCount);
 Console.WriteLine($"   {idle.RssPerConnectionKb:0.0} KB RSS, {idle.HeapPerConnectionKb:0.0} KB heap per connection ({idle.ConnectSeconds:0.0} s to connect)");
 
+// BENCH_SCENARIOS=1000x5 (or 1x1000) and BENCH_STEPS=fixed (or max) run a subset: a quick loop for one scenario's step.
+var onlyScenarios = Environment.GetEnvironmentVariable("BENCH_SCENARIOS") is { Length: > 0 } sc ? sc.Split(',') : null;
+var onlySteps = Environment.GetEnvironmentVariable("BENCH_STEPS") is { Length: > 0 } st ? st.Split(',') : null;
 var steps = new List<StepResult>();
 foreach (var (rooms, perRoom) in new[] { (1, 1000), (1000, 5) })
 {
+    if (onlyScenarios is not null && !onlyScenarios.Contains($"{rooms}x{perRoom}")) continue;
     var fanOut = new FanOut(target, rooms, perRoom, payloadBytes);
     Console.WriteLine($"== {name}: fan-out {fanOut.Name}");
     var started = Stopwatch.GetTimestamp();
     await fanOut.SetupAsync();
     Console.WriteLine($"   connected and joined in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
     var window = Math.Max(1, (int)Math.Round((double)inFlightDeliveries / (rooms * perRoom)));
-    foreach (var step in new[] { () => fanOut.FixedRateAsync(fixedRate, warmup, measure), () => fanOut.MaxAsync(window, warmup, measure) })
+    foreach (var (stepName, step) in new (string, Func<Task<StepResult>>)[] { ("fixed", () => fanOut.FixedRateAsync(fixedRate, warmup, measure)), ("max", () => fanOut.MaxAsync(window, warmup, measure)) })
     {
+        if (onlySteps is not null && !onlySteps.Contains(stepName)) continue;
         var result = await step();
         steps.Add(result);
         Console.WriteLine($"   {result.Step}: {result.DeliveriesPerSecond:N0} deliveries/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, " +
-            $"server {result.ServerCpuPer1000:0.0000} CPU s/1k ({result.ServerCpuPercent:0}%), generator {result.GeneratorCpuPercent:0}%, lost {result.Lost}, dropped {result.DroppedClients}");
+            $"server {result.ServerCpuPer1000:0.0000} CPU s/1k ({result.ServerCpuPercent:0}%), {result.WorkItemsPerDelivery:0.00} work items and {result.ContextSwitchesPerDelivery:0.00} context switches per delivery, generator {result.GeneratorCpuPercent:0}%, lost {result.Lost}, dropped {result.DroppedClients}");
     }
     fanOut.Close();
     await Task.Delay(1000);

@@ -3,10 +3,10 @@ using System.Diagnostics;
 namespace Concord.SocketIO.Load;
 
 /// <summary>A point in time: deliveries so far and CPU seconds used by the server and by this generator.</summary>
-internal readonly record struct Sample(long Timestamp, long Delivered, double ServerCpu, double GeneratorCpu)
+internal readonly record struct Sample(long Timestamp, long Delivered, double ServerCpu, double GeneratorCpu, long ServerContextSwitches)
 {
     public static Sample Take(int serverPid, long delivered) =>
-        new(Stopwatch.GetTimestamp(), delivered, ProcStats.CpuSeconds(serverPid), ProcStats.CpuSeconds(Environment.ProcessId));
+        new(Stopwatch.GetTimestamp(), delivered, ProcStats.CpuSeconds(serverPid), ProcStats.CpuSeconds(Environment.ProcessId), ProcStats.ContextSwitches(serverPid));
 }
 
 internal sealed record StepResult(
@@ -25,6 +25,10 @@ internal sealed record StepResult(
     public double RoundTripsPerSend { get; init; } = double.NaN;
     /// <summary>Bytes the server allocated per delivery over the step (.NET hosts; NaN for Node).</summary>
     public double AllocatedBytesPerDelivery { get; init; } = double.NaN;
+    /// <summary>Thread-pool work items the server completed per delivery over the step (.NET hosts; NaN for Node).</summary>
+    public double WorkItemsPerDelivery { get; init; } = double.NaN;
+    /// <summary>Context switches of all the server's threads per delivery over the step (any server: from /proc).</summary>
+    public double ContextSwitchesPerDelivery { get; init; } = double.NaN;
 
     public static StepResult From(string scenario, string step, double offered, Sample before, Sample after, Histogram latency, long lost, int dropped)
     {
@@ -34,7 +38,10 @@ internal sealed record StepResult(
         return new(scenario, step, offered, deliveries / seconds,
             latency.PercentileMs(0.50), latency.PercentileMs(0.99), latency.MaxMs,
             deliveries == 0 ? double.NaN : serverCpu / deliveries * 1000,
-            serverCpu / seconds * 100, (after.GeneratorCpu - before.GeneratorCpu) / seconds * 100, lost, dropped);
+            serverCpu / seconds * 100, (after.GeneratorCpu - before.GeneratorCpu) / seconds * 100, lost, dropped)
+        {
+            ContextSwitchesPerDelivery = deliveries == 0 ? double.NaN : (double)(after.ServerContextSwitches - before.ServerContextSwitches) / deliveries,
+        };
     }
 }
 
@@ -65,8 +72,8 @@ internal static class Table
         var keys = runs.SelectMany(r => r.Steps.Where(s => s.SendsPerSecond == 0).Select(s => (s.Scenario, s.Step))).Distinct().ToList();
         PrintSends(runs, output);
         if (keys.Count == 0) return;
-        output.WriteLine("| scenario | step | server | deliveries/s | p50 ms | p99 ms | max ms | ack p99 ms | server CPU s / 1k deliveries | alloc B / delivery | server CPU % | generator CPU % | lost | unacked | dropped |");
-        output.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        output.WriteLine("| scenario | step | server | deliveries/s | p50 ms | p99 ms | max ms | ack p99 ms | server CPU s / 1k deliveries | alloc B / delivery | work items / delivery | context switches / delivery | server CPU % | generator CPU % | lost | unacked | dropped |");
+        output.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (scenario, step) in keys)
         {
             foreach (var run in runs)
@@ -74,7 +81,7 @@ internal static class Table
                 var s = run.Steps.FirstOrDefault(x => x.Scenario == scenario && x.Step == step);
                 if (s is null) continue;
                 output.WriteLine($"| {scenario} | {step} | {run.Server} | {s.DeliveriesPerSecond:N0} | {s.P50Ms:0.00} | {s.P99Ms:0.00} | {s.MaxMs:0.0} | {s.AckP99Ms:0.00} | " +
-                    $"{s.ServerCpuPer1000:0.0000} | {(double.IsNaN(s.AllocatedBytesPerDelivery) ? "–" : s.AllocatedBytesPerDelivery.ToString("0"))} | {s.ServerCpuPercent:0} | {s.GeneratorCpuPercent:0} | {s.Lost} | {s.Unacked} | {s.DroppedClients} |");
+                    $"{s.ServerCpuPer1000:0.0000} | {(double.IsNaN(s.AllocatedBytesPerDelivery) ? "–" : s.AllocatedBytesPerDelivery.ToString("0"))} | {(double.IsNaN(s.WorkItemsPerDelivery) ? "–" : s.WorkItemsPerDelivery.ToString("0.00"))} | {s.ContextSwitchesPerDelivery:0.00} | {s.ServerCpuPercent:0} | {s.GeneratorCpuPercent:0} | {s.Lost} | {s.Unacked} | {s.DroppedClients} |");
             }
         }
 

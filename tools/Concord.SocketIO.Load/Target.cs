@@ -35,6 +35,13 @@ internal sealed class Target(string name, Uri baseUrl, int pid) : IDisposable
         return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<long>() : -1;
     }
 
+    /// <summary>Thread-pool work items the server completed so far (.NET hosts only), or -1 where the server has no such probe (Node).</summary>
+    public async Task<long> WorkItemsAsync()
+    {
+        using var response = await _http.GetAsync("/bench/work-items");
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<long>() : -1;
+    }
+
     public void Dispose()
     {
         _invoker.Dispose();

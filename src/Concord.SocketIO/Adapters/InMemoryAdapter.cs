@@ -167,6 +167,7 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
         try
         {
             var encoded = packet.Encode();
+            using var inline = EngineIO.InlineSends.SuppressFor(count);
             for (var i = 0; i < count; i++)
                 if (Namespace.TryGetSocket(targets[i], out var socket)) socket.Send(encoded);
         }
@@ -188,6 +189,7 @@ public class InMemoryAdapter(SocketIONamespace nsp) : SocketIOAdapter(nsp)
         SocketIOTelemetry.Delivered(count);
         try
         {
+            using var inline = EngineIO.InlineSends.SuppressFor(count);
             for (var i = 0; i < count; i++)
                 if (Namespace.TryGetSocket(targets[i], out var socket)) socket.SendBroadcast(plain, stamped, offset);
         }

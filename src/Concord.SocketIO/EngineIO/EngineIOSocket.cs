@@ -118,12 +118,38 @@ public sealed class EngineIOSocket
     internal bool Enqueue(in OutboundItem item)
     {
         if (Volatile.Read(ref _state) != Open) return false;
+        if (item.Kind is OutboundKind.Text or OutboundKind.Binary && InlineSends.Allowed
+            && Volatile.Read(ref _webSocket) is { } webSocket && _outbound.TryClaimInline())
+        {
+            SendInline(webSocket, item);
+            return true;
+        }
         if (_outbound.TryWrite(item)) return true;
         if (Volatile.Read(ref _state) != Open) return false;
         _server.Metrics.SlowClientDisconnected();
         _server.Logger.LogWarning("Engine.IO session {Sid} dropped: outbound queue full (slow client)", Id);
         CloseNow("transport error");
         return false;
+    }
+
+    /// <summary>
+    /// Writes a message on the caller's thread while the writer loop is parked (claimed by the caller): at a light load
+    /// this saves a thread-pool hop and a wake-up per message. A send that does not complete at once (the transport's
+    /// buffer is full, a control frame holds the WebSocket's send lock) or fails is handed to the writer loop, which
+    /// awaits it before anything else, so order, failure handling and the slow-client bound stay the writer loop's.
+    /// </summary>
+    private void SendInline(WebSocket webSocket, in OutboundItem item)
+    {
+        Task? pending = null;
+        try
+        {
+            var send = webSocket.SendAsync(item.Data, item.Kind == OutboundKind.Text ? WebSocketMessageType.Text : WebSocketMessageType.Binary,
+                true, CancellationToken.None);
+            if (send.IsCompletedSuccessfully) send.GetAwaiter().GetResult();
+            else pending = send.AsTask();
+        }
+        catch (Exception ex) { pending = Task.FromException(ex); }
+        _outbound.EndInline(pending);
     }
 
     internal void CloseGracefully(string reason)

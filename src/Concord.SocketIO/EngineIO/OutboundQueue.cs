@@ -15,6 +15,12 @@ namespace Concord.SocketIO.EngineIO;
 /// <see cref="TaskCompletionSource{TResult}"/> each. Continuations always run asynchronously, so a
 /// producer never runs a writer inline.
 /// </para>
+/// <para>
+/// Instead, a producer may write one message itself (<see cref="TryClaimInline"/>): only while the WebSocket writer is
+/// parked on an empty queue, so there is still one writer at a time and nothing queued or in flight to overtake. Until
+/// <see cref="EndInline"/> the parked writer is not woken (items queued meanwhile wait behind the inline message); a send
+/// that did not complete at once is handed to the writer, which awaits it before anything else.
+/// </para>
 /// </summary>
 internal sealed class OutboundQueue(int capacity) : IValueTaskSource<bool>
 {
@@ -24,6 +30,10 @@ internal sealed class OutboundQueue(int capacity) : IValueTaskSource<bool>
     private bool _completed;
     private ManualResetValueTaskSourceCore<bool> _waiter = new() { RunContinuationsAsynchronously = true };
     private bool _waiterInUse, _waiterArmed;
+    // A producer is writing a message itself (TryClaimInline … EndInline): the armed waiter is not signalled meanwhile.
+    private bool _inline;
+    // An inline send that had not completed when its producer returned: the writer awaits it before anything else.
+    private Task? _handoff;
     private List<TaskCompletionSource<bool>>? _others;
 
     /// <summary>Queues an item; false when the queue is full or completed.</summary>
@@ -98,13 +108,56 @@ internal sealed class OutboundQueue(int capacity) : IValueTaskSource<bool>
         }
     }
 
+    /// <summary>
+    /// Claims the right to write one message on the caller's thread: true only while the uncancelable writer is
+    /// parked on an empty, open queue, no other producer writes inline and no poll waits. Pair with <see cref="EndInline"/>.
+    /// </summary>
+    public bool TryClaimInline()
+    {
+        lock (this)
+        {
+            if (!_waiterArmed || _inline || _count > 0 || _completed || _others is not null) return false;
+            _inline = true;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Ends an inline write. <paramref name="pending"/> is its send when that had not completed (or failed): the writer
+    /// is woken to await it first. The writer is also woken for what was queued or completed meanwhile.
+    /// </summary>
+    public void EndInline(Task? pending)
+    {
+        bool signal, result;
+        lock (this)
+        {
+            _inline = false;
+            _handoff = pending;
+            signal = _waiterArmed && (pending is not null || _count > 0 || _completed);
+            result = pending is not null || _count > 0;
+            if (signal) _waiterArmed = false;
+        }
+        if (signal) _waiter.SetResult(result);
+    }
+
+    /// <summary>The inline send handed over by <see cref="EndInline"/>, if any (the writer awaits it before reading on).</summary>
+    public Task? TakeHandoff()
+    {
+        lock (this)
+        {
+            var handoff = _handoff;
+            _handoff = null;
+            return handoff;
+        }
+    }
+
     /// <summary>True once an item is available, false once the queue is completed and drained.</summary>
     public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
     {
         TaskCompletionSource<bool> fallback;
         lock (this)
         {
-            if (_count > 0) return new ValueTask<bool>(true);
+            if (_count > 0 || _handoff is not null) return new ValueTask<bool>(true);
             if (_completed) return new ValueTask<bool>(false);
             if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<bool>(cancellationToken);
             if (!cancellationToken.CanBeCanceled && !_waiterInUse)
@@ -132,8 +185,9 @@ internal sealed class OutboundQueue(int capacity) : IValueTaskSource<bool>
 
     private (bool SignalWaiter, List<TaskCompletionSource<bool>>? Others) TakeWaiters()
     {
-        var signalWaiter = _waiterArmed;
-        _waiterArmed = false;
+        // During an inline write the parked writer stays parked: EndInline wakes it for what came meanwhile.
+        var signalWaiter = _waiterArmed && !_inline;
+        if (signalWaiter) _waiterArmed = false;
         var others = _others;
         _others = null;
         return (signalWaiter, others);

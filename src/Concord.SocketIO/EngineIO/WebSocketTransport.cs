@@ -212,6 +212,8 @@ internal static class WebSocketTransport
         {
             while (await reader.WaitToReadAsync(CancellationToken.None))
             {
+                // A message a producer began writing itself, still in flight: it goes before anything queued after it.
+                if (reader.TakeHandoff() is { } inlineSend) await inlineSend;
                 while (reader.TryRead(out var item))
                 {
                     if (socket.IsClosed) return;
