@@ -32,7 +32,6 @@ var roles = builder.AddConcordRoles();
 builder.AddConcordLogging();
 builder.AddConcordErrors();
 builder.AddConcordRequestLimits();
-builder.AddConcordTransport();
 builder.AddConcordIds();
 builder.AddConcordData();
 builder.AddConcordRedis();

@@ -25,9 +25,11 @@ builder.Services.AddSocketIO(o =>
     if (Environment.GetEnvironmentVariable("SOCKETIO_RECOVERY") == "1") o.ConnectionStateRecovery = new();
 });
 
-// Kestrel's transport as Concord.Server ships it (Transport:InlineScheduling, on by default): application code runs on
-// the thread that completed the read and a flush sends on the flushing thread. BENCH_KESTREL_INLINE=0 measures without.
-if (Environment.GetEnvironmentVariable("BENCH_KESTREL_INLINE") != "0")
+// BENCH_KESTREL_INLINE=1: Kestrel's inline scheduling (SocketTransportOptions.UnsafePreferInlineScheduling: application
+// code on the thread that completed the read, a flush sent on the flushing thread). Not shipped in Concord.Server: it
+// cut the thread-pool hops per event but lost the send coalescing of Kestrel's I/O queues at peak load
+// (docs/benchmarks.md, "Thread-pool hops per event").
+if (Environment.GetEnvironmentVariable("BENCH_KESTREL_INLINE") == "1")
     builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
 
 var app = builder.Build();
