@@ -31,7 +31,8 @@ console.log("\n== guards");
 for (const [name, value, max, unit] of rows) {
   const ok = Number.isFinite(value) && value <= max;
   if (!ok) failed++;
-  console.log(`${ok ? "PASS" : "FAIL"}  ${name}: ${Number(value).toFixed(unit ? 1 : 2)} ${unit} (limit ${max} ${unit})`.replace(/ +\)/, ")"));
+  const u = unit ? ` ${unit}` : "";
+  console.log(`${ok ? "PASS" : "FAIL"}  ${name}: ${Number(value).toFixed(unit ? 1 : 2)}${u} (limit ${max}${u})`);
 }
 process.exit(failed ? 1 : 0);
 JS
