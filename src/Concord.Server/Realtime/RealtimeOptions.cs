@@ -29,6 +29,14 @@ public sealed class RealtimeOptions
     /// </summary>
     public int MaxPayload { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Serve each WebSocket on its connection once the upgrade request (authenticated, rate-limited and logged by the
+    /// normal pipeline) has ended, instead of as an HTTP request that lasts the connection's life: ~12 KB less per idle
+    /// connection (docs/benchmarks.md). Applies to Kestrel's plain-HTTP endpoints (TLS usually ends at the proxy); an
+    /// HTTPS endpoint from configuration serves WebSockets in-request, as when this is off.
+    /// </summary>
+    public bool DetachWebSockets { get; set; } = true;
+
     /// <summary>The former name of <see cref="MaxPayload"/> (the JS server's); <c>Realtime:MaxHttpBufferSize</c> still works.</summary>
     public int MaxHttpBufferSize
     {
