@@ -12,17 +12,10 @@ namespace Concord.SocketIO.EngineIO.Detached;
 /// </summary>
 internal sealed class DetachedWebSocketMiddleware(ConnectionDelegate next, Func<bool> allowed)
 {
-    public Task OnConnectionAsync(ConnectionContext connection)
+    public async Task OnConnectionAsync(ConnectionContext connection)
     {
-        var serve = ServeHttpAsync(connection);
-        // The usual case — a connection that never upgraded — costs no second state machine.
-        if (serve.IsCompletedSuccessfully) return serve.Result is { } session ? RunAsync(session, connection) : Task.CompletedTask;
-        return ServeThenRunAsync(serve, connection);
-    }
-
-    private static async Task ServeThenRunAsync(Task<DetachedSession?> serve, ConnectionContext connection)
-    {
-        if (await serve is { } session) await RunAsync(session, connection);
+        // Two methods, so that nothing of the HTTP layer's wrapper stays in this frame while the session runs.
+        if (await ServeHttpAsync(connection) is { } session) await WebSocketTransport.RunDetachedAsync(session, connection.Transport);
     }
 
     /// <summary>Runs the HTTP layer on the guarded connection; returns the session a WebSocket upgrade left, if any.</summary>
@@ -33,7 +26,4 @@ internal sealed class DetachedWebSocketMiddleware(ConnectionDelegate next, Func<
         finally { detaching.EndHttp(); }
         return detaching.Slot.Session;
     }
-
-    private static Task RunAsync(DetachedSession session, ConnectionContext connection) =>
-        WebSocketTransport.RunDetachedAsync(session, connection.Transport);
 }
