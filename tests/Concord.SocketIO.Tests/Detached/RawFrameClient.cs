@@ -115,11 +115,15 @@ public sealed class RawFrameClient : IAsyncDisposable
         return new WireFrame(fin, opcode, payload);
     }
 
-    /// <summary>Frames until the server closes the TCP connection.</summary>
+    /// <summary>Frames until the server closes the TCP connection (a reset after the last frame counts as the end).</summary>
     public async Task<List<WireFrame>> ReceiveUntilEndAsync()
     {
         var frames = new List<WireFrame>();
-        while (await ReceiveAsync() is { } frame) frames.Add(frame);
+        try
+        {
+            while (await ReceiveAsync() is { } frame) frames.Add(frame);
+        }
+        catch (IOException) when (frames.Count > 0) { }
         return frames;
     }
 
