@@ -3,7 +3,7 @@
 // recovery and with a REST catch-up, and an accessibility check of the main views.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { axe, launch, message, messages, registerThroughUi, shot, TIMEOUT, until } from "./helpers.mjs";
+import { axe, launch, message, messages, messageShows, registerThroughUi, shot, TIMEOUT, until } from "./helpers.mjs";
 
 let browser, alice, bob, serverName;
 
@@ -232,7 +232,7 @@ test("carol joins through an invite link, the three of them talk in a group, the
   for (const u of [carol, bob]) {
     await u.page.getByRole("button", { name: "Direct messages" }).click();
     await u.page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name: "Reading group" }).click();
-    await message(u.page, "Chapter one by Friday").waitFor();
+    await messageShows(u.page, "Chapter one by Friday", { alice: alice.page, bob: bob.page, carol: carol.page });
   }
   await bob.page.getByRole("navigation", { name: "Servers" }).getByRole("button", { name: serverName }).click();
   await alice.page.getByRole("navigation", { name: "Servers" }).getByRole("button", { name: serverName }).click();

@@ -76,6 +76,25 @@ export async function axe(page) {
 export const messages = (page) => page.getByTestId("timeline").getByTestId("message");
 export const message = (page, text) => messages(page).filter({ hasText: text });
 
+/** Waits for a message in page's timeline; a timeout names what each witness's client held then (which side lost it). */
+export async function messageShows(page, text, witnesses) {
+  try {
+    await message(page, text).waitFor();
+  } catch (e) {
+    const states = {};
+    for (const [name, p] of Object.entries(witnesses)) {
+      states[name] = await p.evaluate(() => {
+        const s = window.__concord.state();
+        const timelines = Object.fromEntries(Object.entries(s.timelines).map(([k, t]) => [k, { loaded: t.loaded, loading: t.loading,
+          last: t.items.slice(-3).map((m) => ({ id: m.id, content: m.content, pending: m.pending, failed: m.failed })) }]));
+        return { route: s.route, connection: s.connection, socket: window.__concord.socket.id, timelines };
+      }).catch((x) => String(x));
+    }
+    e.message += `\nclient states: ${JSON.stringify(states)}`;
+    throw e;
+  }
+}
+
 /** A real PNG (RGB, a colour gradient), so the server reads its size from the header and can decode it for previews. */
 export function png(width, height) {
   const chunk = (type, data) => {

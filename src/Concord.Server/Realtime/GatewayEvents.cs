@@ -34,20 +34,36 @@ public sealed class EventCall<TPayload>(SocketIOEvent e, SocketUser user, TPaylo
 public static class GatewayEvents
 {
     private static readonly JsonSerializerOptions Json = IdServiceExtensions.ConfigureJson(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    private static readonly ApiError NotServed = new(ErrorCode.Unauthorized, "This connection was not resumed: sign in again.");
     private static readonly ApiError TooMany = new(ErrorCode.RateLimited, "Too many events from this connection; slow down.");
 
     /// <summary>
     /// For every socket of the namespace, registered once (the socket's <see cref="SocketUser"/> is its <c>Data</c>): an
     /// idle connection then holds no delegate or closure per event (~3 KB per connection with the gateway's events,
     /// measured with tools/gateway-idle-heap.sh). A socket's events are handled once <see cref="ChatGateway"/> made it
-    /// ready (<see cref="SocketUser.Gateway"/> set); before that — a recovered socket whose user is being re-checked —
-    /// they are ignored, as they were when its handlers were not registered yet.
+    /// ready (<see cref="SocketUser.Gateway"/> set); before that — a recovered socket whose user is being re-checked — they
+    /// wait for the check, then run, or are answered <c>unauthorized</c> when the socket was refused.
     /// </summary>
     public static void On<TPayload, TAck>(this SocketIONamespace nsp, ClientEvent<TPayload, TAck> contract,
         Func<EventCall<TPayload>, Task<Reply<TAck>>> handler)
         where TPayload : class
         where TAck : SuccessAck =>
-        nsp.On(contract.Name, e => e.Socket.Data is SocketUser { Gateway: not null } user ? HandleAsync(e, user, contract, handler) : Task.CompletedTask);
+        nsp.On(contract.Name, e => e.Socket.Data switch
+        {
+            SocketUser { Gateway: not null } user => HandleAsync(e, user, contract, handler),
+            SocketUser user => WhenReadyAsync(e, user, contract, handler),
+            _ => Task.CompletedTask,
+        });
+
+    private static async Task WhenReadyAsync<TPayload, TAck>(SocketIOEvent e, SocketUser user, ClientEvent<TPayload, TAck> contract,
+        Func<EventCall<TPayload>, Task<Reply<TAck>>> handler)
+        where TPayload : class
+        where TAck : SuccessAck
+    {
+        if (user.Ready is { } ready) await ready;
+        if (user.Gateway is not null) await HandleAsync(e, user, contract, handler);
+        else e.Ack(Ack.Error(NotServed));
+    }
 
     private static async Task HandleAsync<TPayload, TAck>(SocketIOEvent e, SocketUser user, ClientEvent<TPayload, TAck> contract,
         Func<EventCall<TPayload>, Task<Reply<TAck>>> handler)

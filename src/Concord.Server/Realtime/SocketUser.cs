@@ -26,6 +26,9 @@ public sealed class SocketUser(long userId, string username)
     /// <summary>Services and failure answers for this socket's handlers; node-local.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     internal GatewayContext? Gateway { get; set; }
+    /// <summary>While a recovered socket's user is checked again: true once it is ready, false when it was refused; node-local.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal Task<bool>? Ready { get; set; }
 }
 
 /// <summary>Where a call happens: a voice channel of a server, or a conversation.</summary>

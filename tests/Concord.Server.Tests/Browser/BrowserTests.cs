@@ -14,7 +14,7 @@ public sealed class BrowserTests
     public async Task TwoUsersSignUpJoinChatPageHistoryEditDeleteMessageDirectlyAndRideOutReconnects()
     {
         using var app = new RealtimeApp(Backend.Postgres);
-        await WebScenarios.RunAsync("chat.test.mjs", app.Url);
+        await WebScenarios.RunAsync("chat.test.mjs", app);
     }
 
     [Fact]
@@ -24,7 +24,7 @@ public sealed class BrowserTests
         try
         {
             using var app = new RealtimeApp(Backend.Postgres, new Dictionary<string, string?> { ["Media:Path"] = media });
-            await WebScenarios.RunAsync("messages.test.mjs", app.Url);
+            await WebScenarios.RunAsync("messages.test.mjs", app);
         }
         finally
         {
@@ -40,6 +40,6 @@ public sealed class BrowserTests
             ["Calls:TurnUrls:0"] = $"turn:{TestEnvironment.Turn}?transport=udp",
             ["Calls:TurnSecret"] = TestEnvironment.TurnSecret,
         });
-        await WebScenarios.RunAsync("calls.test.mjs", app.Url);
+        await WebScenarios.RunAsync("calls.test.mjs", app);
     }
 }

@@ -1,3 +1,4 @@
+using Concord.Server.Tests.Realtime;
 using Concord.Tests.Shared;
 
 namespace Concord.Server.Tests.Browser;
@@ -12,13 +13,15 @@ public static class WebScenarios
     private static readonly SemaphoreSlim BuildLock = new(1, 1);
     public static string WebDirectory { get; } = Path.Combine(NodeProcess.RepoRoot, "web");
 
-    public static async Task RunAsync(string file, string url)
+    /// <summary>Runs web/tests/<paramref name="file"/> against <paramref name="app"/>; a failure carries the server's warnings and errors.</summary>
+    public static async Task RunAsync(string file, RealtimeApp app)
     {
         await EnsureBuiltAsync();
-        var env = new Dictionary<string, string> { ["CONCORD_URL"] = url, ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1" };
+        var env = new Dictionary<string, string> { ["CONCORD_URL"] = app.Url, ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1" };
         var (code, output) = await NodeProcess.RunAsync("node", ["--test", "--test-force-exit", "--test-reporter=spec", Path.Combine("tests", file)],
             env, TimeSpan.FromMinutes(6), WebDirectory);
-        Assert.True(code == 0, $"node --test web/tests/{file} failed (exit {code}):\n{output}");
+        Assert.True(code == 0, $"node --test web/tests/{file} failed (exit {code}):\n{output}" +
+            $"\nThe server's last warnings and errors:\n{string.Join('\n', app.RecentWarnings.Entries)}");
     }
 
     private static async Task EnsureBuiltAsync()

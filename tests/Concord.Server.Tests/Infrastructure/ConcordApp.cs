@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Concord.Server.Tests.Infrastructure;
@@ -57,11 +58,14 @@ public class ConcordApp : WebApplicationFactory<Program>
     /// <summary>Where <see cref="NewUser"/>'s client sends requests: the in-process server, or Kestrel's address.</summary>
     public virtual Uri ClientBase => new("http://localhost");
     public string DatabaseName => _database;
+    /// <summary>What the server logged at Warning and above, for failure messages of end-to-end scenarios.</summary>
+    public RecentLogs RecentWarnings { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         foreach (var (k, v) in _settings) builder.UseSetting(k, v);
+        builder.ConfigureLogging(logging => logging.AddProvider(RecentWarnings));
     }
 
     /// <summary>A client that keeps cookies, like a browser, and sends the CSRF token once it has one.</summary>

@@ -29,25 +29,68 @@ public sealed class GatewayClient : IAsyncDisposable
     /// <summary>The names of every event received so far, in order.</summary>
     public IReadOnlyCollection<string> Seen => _seen;
 
-    private GatewayClient(WebSocket ws)
+    private readonly string _token;
+
+    private GatewayClient(WebSocket ws, string token)
     {
         _ws = ws;
+        _token = token;
         _reader = Task.Run(ReadLoopAsync);
     }
 
     /// <summary>Connects <paramref name="user"/> with an access token minted from their credentials.</summary>
     public static async Task<GatewayClient> ConnectAsync(ConcordApp app, TestUser user)
     {
+        var token = await TokenAsync(app, user);
+        return await OpenAsync(app, token, $$"""{"token":"{{token}}"}""");
+    }
+
+    /// <summary>
+    /// Connects asking for connection-state recovery (<c>recover: true</c>), as the official client does: the answer
+    /// carries a <see cref="Pid"/> and broadcasts carry an offset (<see cref="LastOffset"/>), which
+    /// <see cref="ResumeAsync"/> sends back after a drop.
+    /// </summary>
+    public static async Task<GatewayClient> ConnectRecoverableAsync(ConcordApp app, TestUser user)
+    {
+        var token = await TokenAsync(app, user);
+        return await OpenAsync(app, token, $$"""{"token":"{{token}}","recover":true}""");
+    }
+
+    /// <summary>Connects again after <see cref="Drop"/> with this client's pid and last offset; the server may recover the session.</summary>
+    public Task<GatewayClient> ResumeAsync(ConcordApp app) =>
+        OpenAsync(app, _token, $$"""{"token":"{{_token}}","pid":"{{Pid}}","offset":"{{LastOffset}}"}""");
+
+    /// <summary>The session id the server gave for recovery (null unless asked for).</summary>
+    public string? Pid { get; private set; }
+    /// <summary>The offset of the last broadcast received (recoverable clients only).</summary>
+    public string? LastOffset { get; private set; }
+    /// <summary>The socket id the server answered the connection with.</summary>
+    public string Sid { get; private set; } = "";
+
+    /// <summary>The transport dies without a Socket.IO disconnect, as on a network drop: the session stays recoverable.</summary>
+    public void Drop() => _ws.Abort();
+
+    private static async Task<string> TokenAsync(ConcordApp app, TestUser user)
+    {
         var response = await app.CreateClient().PostAsJsonAsync("/api/auth/token", new { email = user.Email, password = user.Password });
         response.EnsureSuccessStatusCode();
-        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    private static async Task<GatewayClient> OpenAsync(ConcordApp app, string token, string auth)
+    {
         using var cts = new CancellationTokenSource(Timeout);
         var ws = await app.Server.CreateWebSocketClient().ConnectAsync(new Uri("ws://localhost/socket.io/?EIO=4&transport=websocket"), cts.Token);
         Assert.StartsWith("0{", await ReceiveAsync(ws, cts.Token)); // Engine.IO open
-        await ws.SendAsync(Encoding.UTF8.GetBytes($$"""40{"token":"{{token}}"}"""), WebSocketMessageType.Text, true, cts.Token);
+        await ws.SendAsync(Encoding.UTF8.GetBytes($"40{auth}"), WebSocketMessageType.Text, true, cts.Token);
         var connected = await ReceiveAsync(ws, cts.Token);
         Assert.True(connected.StartsWith("40{", StringComparison.Ordinal), $"not connected: {connected}");
-        return new GatewayClient(ws);
+        var answer = JsonDocument.Parse(connected[2..]).RootElement;
+        return new GatewayClient(ws, token)
+        {
+            Sid = answer.GetProperty("sid").GetString()!,
+            Pid = answer.TryGetProperty("pid", out var pid) ? pid.GetString() : null,
+        };
     }
 
     /// <summary>Emits <paramref name="eventName"/> with <paramref name="payloadJson"/> (null: no argument) and returns the ack.</summary>
@@ -88,6 +131,9 @@ public sealed class GatewayClient : IAsyncDisposable
                 {
                     var args = JsonDocument.Parse(message[2..]).RootElement;
                     _seen.Enqueue(args[0].GetString()!);
+                    // A recoverable client's broadcasts end with their offset (one more string argument).
+                    if (Pid is not null && args.GetArrayLength() > 2 && args[args.GetArrayLength() - 1].ValueKind == JsonValueKind.String)
+                        LastOffset = args[args.GetArrayLength() - 1].GetString();
                     _events.Writer.TryWrite((args[0].GetString()!, args.GetArrayLength() > 1 ? args[1].Clone() : default));
                 }
             }
