@@ -82,6 +82,25 @@ public sealed class DetachedWebSocketHostingTests
     }
 
     [Fact]
+    public async Task WithAnUpgradedConnectionLimitTheWebSocketStaysInItsRequestSoTheLimitHolds()
+    {
+        // Kestrel counts an upgraded connection only while its request runs.
+        await using var host = await RequestWatchingHost.StartAsync(https: false, listen =>
+        {
+            listen.KestrelServerOptions.Limits.MaxConcurrentUpgradedConnections = 1;
+            listen.UseDetachedWebSockets();
+        });
+        await using var first = await ConnectAsync(host.BaseUri);
+        Assert.StartsWith("0{\"sid\":", await first.ReceiveTextAsync());
+        await first.SendAsync(TextFrame("40"));
+        Assert.StartsWith("40{\"sid\":", await first.ReceiveTextAsync());
+        Assert.False(host.UpgradeRequestEnded.IsCompleted);
+        // A second upgrade beyond the limit is refused, as without the middleware.
+        await using var second = await ConnectAsync(host.BaseUri, expect101: false);
+        Assert.DoesNotContain("101", second.ResponseHead.Split("\r\n")[0]);
+    }
+
+    [Fact]
     public async Task OtherRequestsOnTheSameConnectionAreServedAsUsual()
     {
         await using var host = await RequestWatchingHost.StartAsync(https: false, listen => listen.UseDetachedWebSockets());
