@@ -247,15 +247,18 @@ export function typing(key: string) {
 export const sent = () => { lastTyping = 0; };
 
 // ---------- servers, members, conversations ----------
+// The dialogs that create or join something close once it exists; the view then opens behind them (navigate is not
+// awaited). Awaiting it kept the modal — and the inert page under it — up while the first page of messages loaded,
+// after the new view's heading and composer were already showing: typing there went nowhere.
 export async function createServer(name: string) {
   const server = await api<Server>("POST", "/api/servers", { name });
   addServer(server);
-  await navigate({ kind: "channel", serverId: server.id });
+  void navigate({ kind: "channel", serverId: server.id });
 }
 export async function joinServer(inviteCode: string) {
   const server = await api<Server>("POST", "/api/servers/join", { inviteCode: inviteCode.trim().replace(/^.*\/invite\//, "") });
   addServer(server);
-  await navigate({ kind: "channel", serverId: server.id });
+  void navigate({ kind: "channel", serverId: server.id });
 }
 function addServer(server: Server) {
   setState((s) => ({ servers: s.servers.some((x) => x.id === server.id) ? s.servers : [...s.servers, server] }));
@@ -272,7 +275,7 @@ export async function openDm(userId: string) {
 export async function createGroup(userIds: string[], name?: string) {
   const c = await api<Conversation>("POST", "/api/conversations", { userIds, name: name || undefined });
   upsertConversation(c);
-  await navigate({ kind: "dm", conversationId: c.id });
+  void navigate({ kind: "dm", conversationId: c.id });
 }
 function upsertConversation(c: Conversation) {
   setState((s) => ({ conversations: [c, ...s.conversations.filter((x) => x.id !== c.id)] }));
@@ -292,7 +295,7 @@ document.addEventListener("visibilitychange", () => {
 export async function createChannel(serverId: string, name: string, type: "text" | "voice") {
   const channel = await api<{ id: string }>("POST", `/api/servers/${serverId}/channels`, { name, type });
   await loadServer(serverId, true);
-  if (type === "text") await navigate({ kind: "channel", serverId, channelId: channel.id });
+  if (type === "text") void navigate({ kind: "channel", serverId, channelId: channel.id });
 }
 export async function leaveServer(serverId: string) {
   await api("POST", `/api/servers/${serverId}/leave`);

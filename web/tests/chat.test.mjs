@@ -219,16 +219,29 @@ test("carol joins through an invite link, the three of them talk in a group, the
   const members = alice.page.getByRole("complementary", { name: "Members" });
   await members.getByRole("button", { name: /^Carol, online/ }).waitFor();
 
-  // A group conversation with both of them; it reaches their lists live (conversation-created).
-  await alice.page.getByRole("button", { name: "Direct messages" }).click();
-  await alice.page.getByRole("button", { name: "New group" }).click();
-  await alice.page.getByLabel("Group name").fill("Reading group");
-  await alice.page.getByRole("checkbox", { name: /^Bob/ }).check();
-  await alice.page.getByRole("checkbox", { name: /^Carol/ }).check();
-  await alice.page.getByRole("button", { name: "Create group" }).click();
-  await alice.page.getByRole("heading", { name: "Reading group" }).waitFor();
-  await alice.page.getByRole("textbox", { name: "Message Reading group" }).fill("Chapter one by Friday");
-  await alice.page.getByRole("textbox", { name: "Message Reading group" }).press("Enter");
+  // A group conversation with both of them; it reaches their lists live (conversation-created). Alice's first page of
+  // it is held back until she has sent (as on a slow server): the dialog closes once the group exists, so the view
+  // behind it takes her typing while the page loads.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const firstPage = /\/api\/conversations\/\d+\/messages/;
+  let continued;
+  await alice.page.route(firstPage, (route) => { continued = held.then(() => route.continue()); return continued; }, { times: 1 });
+  try {
+    await alice.page.getByRole("button", { name: "Direct messages" }).click();
+    await alice.page.getByRole("button", { name: "New group" }).click();
+    await alice.page.getByLabel("Group name").fill("Reading group");
+    await alice.page.getByRole("checkbox", { name: /^Bob/ }).check();
+    await alice.page.getByRole("checkbox", { name: /^Carol/ }).check();
+    await alice.page.getByRole("button", { name: "Create group" }).click();
+    await alice.page.getByRole("heading", { name: "Reading group" }).waitFor();
+    await alice.page.getByRole("textbox", { name: "Message Reading group" }).fill("Chapter one by Friday");
+    await alice.page.getByRole("textbox", { name: "Message Reading group" }).press("Enter");
+    await message(alice.page, "Chapter one by Friday").waitFor();
+  } finally {
+    release();
+    await continued;
+  }
   for (const u of [carol, bob]) {
     await u.page.getByRole("button", { name: "Direct messages" }).click();
     await u.page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name: "Reading group" }).click();
