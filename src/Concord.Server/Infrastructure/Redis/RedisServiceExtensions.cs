@@ -25,7 +25,8 @@ public sealed class RedisOptions
     /// <summary>
     /// The multiplexer's settings: start and keep running while Redis is down (<c>AbortOnConnectFail=false</c>, reconnect
     /// in the background every half second), and fail a command at once while disconnected instead of queueing it
-    /// until its timeout (<see cref="BacklogPolicy.FailFast"/>), so an outage costs a request milliseconds, not seconds.
+    /// until its timeout (<see cref="BacklogPolicy.FailFast"/>), so an outage costs a request milliseconds, not seconds;
+    /// a hung Redis (connected, silent) costs a command about <see cref="OperationTimeout"/>.
     /// </summary>
     public ConfigurationOptions ToConfiguration()
     {
@@ -37,6 +38,9 @@ public sealed class RedisOptions
         if (!Mentions("syncTimeout")) config.SyncTimeout = ms;
         if (!Mentions("asyncTimeout")) config.AsyncTimeout = ms;
         if (!Mentions("connectTimeout")) config.ConnectTimeout = ms;
+        // The multiplexer finds timed-out async commands on its heartbeat (1 s by default), so a hung Redis cost a
+        // command up to OperationTimeout + 1 s; a heartbeat of a quarter of the timeout keeps it near the timeout.
+        config.HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Clamp(ms / 4, 100, 1000));
         return config;
 
         bool Mentions(string key) => ConnectionString!.Contains(key + "=", StringComparison.OrdinalIgnoreCase);
