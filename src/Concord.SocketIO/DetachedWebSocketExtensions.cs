@@ -1,5 +1,8 @@
 using Concord.SocketIO.EngineIO.Detached;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 
 namespace Concord.SocketIO;
 
@@ -24,5 +27,32 @@ public static class DetachedWebSocketExtensions
         listenOptions.Use(next => new DetachedWebSocketMiddleware(
             next, () => listenOptions.KestrelServerOptions?.Limits.MaxConcurrentUpgradedConnections is null).OnConnectionAsync);
         return listenOptions;
+    }
+
+    /// <summary>
+    /// <see cref="UseDetachedWebSockets(ListenOptions)"/> for every endpoint: through <c>ConfigureEndpointDefaults</c>
+    /// (which it replaces), and, for the HTTPS endpoints of the configuration's <c>Kestrel:Endpoints</c>, after their TLS:
+    /// each such endpoint gets the <c>UseHttps</c> Kestrel's configuration loader would have given it (its certificate,
+    /// protocols and client-certificate settings), then the middleware. Endpoints with <c>Sni</c> sections, or without a
+    /// certificate of their own or a default one, are left to the loader and serve WebSockets in-request; so is an
+    /// endpoint name already given an <c>Endpoint(name, …)</c> callback, which this one would replace. Call it after the
+    /// configuration is bound (<c>Configure(section)</c>; the default hosts do that before your <c>ConfigureKestrel</c>).
+    /// </summary>
+    public static KestrelServerOptions UseDetachedWebSockets(this KestrelServerOptions options)
+    {
+        options.ConfigureEndpointDefaults(listen => listen.UseDetachedWebSockets());
+        if (options.ConfigurationLoader is not { } loader) return options;
+        foreach (var endpoint in loader.Configuration.GetSection("Endpoints").GetChildren())
+        {
+            if (endpoint.GetSection("Sni").GetChildren().Any()) continue;
+            loader.Endpoint(endpoint.Key, (EndpointConfiguration configured) =>
+            {
+                var https = configured.HttpsOptions;
+                if (!configured.IsHttps || (https.ServerCertificate is null && https.ServerCertificateSelector is null)) return;
+                configured.ListenOptions.UseHttps(https);
+                configured.ListenOptions.UseDetachedWebSockets();
+            });
+        }
+        return options;
     }
 }

@@ -32,8 +32,8 @@ public sealed class RealtimeOptions
     /// <summary>
     /// Serve each WebSocket on its connection once the upgrade request (authenticated, rate-limited and logged by the
     /// normal pipeline) has ended, instead of as an HTTP request that lasts the connection's life: ~12 KB less per idle
-    /// connection (docs/benchmarks.md). Applies to Kestrel's plain-HTTP endpoints (TLS usually ends at the proxy); an
-    /// HTTPS endpoint from configuration serves WebSockets in-request, as when this is off.
+    /// connection (docs/benchmarks.md). Applies to Kestrel's endpoints, HTTPS ones from <c>Kestrel:Endpoints</c> included
+    /// (except those with <c>Sni</c> sections, which serve WebSockets in-request, as when this is off).
     /// </summary>
     public bool DetachWebSockets { get; set; } = true;
 

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using static Concord.SocketIO.Tests.Detached.RawFrameClient;
@@ -64,6 +65,36 @@ public sealed class DetachedWebSocketHostingTests
         Assert.Equal("431[\"over tls\"]", await ReceiveAsync(ws));
         await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, ws.CloseStatus);
+    }
+
+    [Fact]
+    public async Task HttpsEndpointFromConfigurationIsDetachedBehindItsTls()
+    {
+        // Kestrel:Endpoints, as an operator configures HTTPS: the loader's UseHttps would come after the endpoint defaults.
+        var pfx = Path.Combine(Path.GetTempPath(), $"concord-detach-{Guid.NewGuid():N}.pfx");
+        using (var certificate = RequestWatchingHost.SelfSigned()) await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, "test"));
+        try
+        {
+            await using var host = await RequestWatchingHost.StartAsync(https: true, configure: null, kestrel: (builder, k) =>
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Kestrel:Endpoints:Tls:Url"] = "https://127.0.0.1:0",
+                    ["Kestrel:Endpoints:Tls:Certificate:Path"] = pfx,
+                    ["Kestrel:Endpoints:Tls:Certificate:Password"] = "test",
+                });
+                k.Configure(builder.Configuration.GetSection("Kestrel"));
+                k.UseDetachedWebSockets();
+            });
+            using var ws = await ConnectWssAsync(host.BaseUri);
+            Assert.StartsWith("0{\"sid\":", await ReceiveAsync(ws));
+            await host.UpgradeRequestEnded.WaitAsync(TimeSpan.FromSeconds(10));
+            await SendAsync(ws, "40");
+            Assert.StartsWith("40{\"sid\":", await ReceiveAsync(ws));
+            await SendAsync(ws, "421[\"echo\",\"configured tls\"]");
+            Assert.Equal("431[\"configured tls\"]", await ReceiveAsync(ws));
+        }
+        finally { File.Delete(pfx); }
     }
 
     [Fact]
@@ -162,12 +193,14 @@ public sealed class DetachedWebSocketHostingTests
         public Task UpgradeRequestEnded => _ended.Task;
         public SocketIOServer Server => _app.Services.GetRequiredService<SocketIOServer>();
 
-        public static async Task<RequestWatchingHost> StartAsync(bool https, Action<ListenOptions>? configure, bool detachBeforeTls = false)
+        public static async Task<RequestWatchingHost> StartAsync(bool https, Action<ListenOptions>? configure, bool detachBeforeTls = false,
+            Action<WebApplicationBuilder, KestrelServerOptions>? kestrel = null)
         {
             using var certificate = https ? SelfSigned() : null;
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+            if (kestrel is not null) builder.WebHost.UseKestrel(k => kestrel(builder, k));
+            else builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
             {
                 if (detachBeforeTls) configure?.Invoke(listen);
                 // The certificate is exported and re-imported so it outlives this method's `using`.
@@ -190,7 +223,7 @@ public sealed class DetachedWebSocketHostingTests
             return host;
         }
 
-        private static X509Certificate2 SelfSigned()
+        internal static X509Certificate2 SelfSigned()
         {
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
