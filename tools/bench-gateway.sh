@@ -9,6 +9,8 @@
 #   postgres: a throwaway PostgreSQL (durable settings, as tools/bench-messages.sh) and Redis (sessions, adapter, cache).
 # BENCH_DOTNET_ENV="NAME=value …" passes runtime settings to the server (e.g. DOTNET_gcServer=1 to compare);
 # BENCH_OUT=<dir> keeps the JSON result and the server log; SERVER_DIR=/another/checkout runs that checkout's server.
+# LOAD_SOURCE_ADDRESSES=n spreads the client's connections over 127.0.0.1 … 127.0.0.n (beyond ~28,000 connections one
+# source address runs out of ephemeral ports); the descriptor limit (ulimit -Hn) must allow the count on both sides.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=${1:?usage: tools/bench-gateway.sh sqlite|postgres [idle] [sends/s] [seconds] [receivers] [senders] [window]}

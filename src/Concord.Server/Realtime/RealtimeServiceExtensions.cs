@@ -36,6 +36,9 @@ public static class RealtimeServiceExtensions
                 o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions { MaxDisconnectionDuration = options.RecoveryWindow };
             if (redis.Enabled) RedisAdapterSetup.Configure(o, redis);
         });
+        // Every endpoint, and Kestrel:Endpoints' HTTPS ones after their TLS (see the option).
+        if (options.DetachWebSockets && NodeOptions.Parse(builder.Configuration[$"{NodeOptions.Section}:Roles"]).HasFlag(NodeRoles.Gateway))
+            builder.WebHost.ConfigureKestrel(k => k.UseDetachedWebSockets());
         builder.Services.AddSingleton<IRealtimeEvents, SocketIORealtimeEvents>();
         if (redis.Enabled) builder.Services.AddSingleton<IPresenceStore, RedisPresenceStore>();
         else builder.Services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();

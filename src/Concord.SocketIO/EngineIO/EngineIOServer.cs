@@ -122,9 +122,12 @@ public sealed class EngineIOServer
         _ => false,
     };
 
-    internal EngineIOSocket Open(HttpContext context, KeyValuePair<string, string>[] query, string transport)
+    internal EngineIOSocket Open(HttpContext context, KeyValuePair<string, string>[] query, string transport) =>
+        Open(EngineIORequest.From(context, query), transport);
+
+    internal EngineIOSocket Open(EngineIORequest request, string transport)
     {
-        var socket = new EngineIOSocket(this, NewId(), transport, EngineIORequest.From(context, query));
+        var socket = new EngineIOSocket(this, NewId(), transport, request);
         _sockets[socket.Id] = socket;
         socket.StartHeartbeat();
         return socket;

@@ -1,4 +1,6 @@
+using System.IO.Pipelines;
 using System.Net.WebSockets;
+using Concord.SocketIO.EngineIO.Detached;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Concord.SocketIO.EngineIO;
@@ -18,12 +20,26 @@ internal static class WebSocketTransport
     // keep-alive costs a timer per connection.
     private static readonly WebSocketAcceptContext AcceptContext = new() { KeepAliveInterval = TimeSpan.Zero };
 
-    public static Task HandshakeAsync(EngineIOServer server, HttpContext context, KeyValuePair<string, string>[] query) =>
-        RunAsync(server, context, query, upgrading: null);
+    // The framework's RFC 6455 implementation, as ASP.NET's WebSocket middleware creates it (no compression, no subprotocol).
+    private static readonly WebSocketCreationOptions DetachedOptions = new() { IsServer = true, KeepAliveInterval = TimeSpan.Zero };
+
+    public static Task HandshakeAsync(EngineIOServer server, HttpContext context, KeyValuePair<string, string>[] query)
+    {
+        var request = EngineIORequest.From(context, query);
+        return DetachedHandshake.FindSlot(context) is { } slot
+            ? DetachedHandshake.AcceptAsync(context, slot, new DetachedSession(server, request, Upgrading: null))
+            : RunAsync(server, context, accepted: null, request, upgrading: null);
+    }
 
     /// <summary>Probes a new WebSocket for a polling session and, on "5", moves the session onto it.</summary>
     public static Task UpgradeAsync(EngineIOSocket socket, HttpContext context) =>
-        RunAsync(socket.Server, context, query: null, upgrading: socket);
+        DetachedHandshake.FindSlot(context) is { } slot
+            ? DetachedHandshake.AcceptAsync(context, slot, new DetachedSession(socket.Server, Request: null, socket))
+            : RunAsync(socket.Server, context, accepted: null, request: null, upgrading: socket);
+
+    /// <summary>Runs a session whose upgrade request has ended, on the connection's own transport (see DetachedWebSocketMiddleware).</summary>
+    internal static Task RunDetachedAsync(DetachedSession session, IDuplexPipe transport) =>
+        RunAsync(session.Server, context: null, WebSocket.CreateFromStream(new DuplexPipeStream(transport), DetachedOptions), session.Request, session.Upgrading);
 
     /// <summary>Accepts a WebSocket the session cannot use (it already runs on one) and closes it at once, as the reference does.</summary>
     public static async Task AcceptAndCloseAsync(HttpContext context)
@@ -78,14 +94,14 @@ internal static class WebSocketTransport
     /// answer (which also frees a writer stuck on a client that stopped reading).
     /// </para>
     /// </summary>
-    private static async Task RunAsync(EngineIOServer server, HttpContext context, KeyValuePair<string, string>[]? query, EngineIOSocket? upgrading)
+    private static async Task RunAsync(EngineIOServer server, HttpContext? context, WebSocket? accepted, EngineIORequest? request, EngineIOSocket? upgrading)
     {
-        using var webSocket = await AcceptAsync(context);
+        using var webSocket = accepted ?? await AcceptAsync(context!);
         using var receiver = new MessageReceiver(webSocket, server.Options.MaxPayload);
         EngineIOSocket socket;
         if (upgrading is null)
         {
-            socket = server.Open(context, query!, "websocket");
+            socket = server.Open(request!, "websocket");
             socket.Enqueue(new OutboundItem(OutboundKind.Text, server.OpenPacket(socket.Id, canUpgrade: false)));
             server.NotifyConnection(socket);
         }

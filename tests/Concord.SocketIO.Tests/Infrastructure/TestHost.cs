@@ -23,10 +23,17 @@ public sealed class TestHost : IAsyncDisposable
 
     public Uri EngineUri(string query) => new(BaseUri, "/socket.io/?" + query);
 
-    public static async Task<TestHost> StartAsync(Action<SocketIOOptions>? configure = null, Action<SocketIOServer>? setup = null)
+    /// <summary>
+    /// Starts the server; WebSockets are detached from their upgrade requests (<see cref="DetachedWebSocketExtensions.UseDetachedWebSockets"/>)
+    /// unless <paramref name="detached"/> is false, which serves them in-request as TestServer or IIS would.
+    /// </summary>
+    public static async Task<TestHost> StartAsync(Action<SocketIOOptions>? configure = null, Action<SocketIOServer>? setup = null, bool detached = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseKestrel(k => k.ConfigureEndpointDefaults(listen =>
+        {
+            if (detached) listen.UseDetachedWebSockets();
+        })).UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddSocketIO(configure);
         var app = builder.Build();

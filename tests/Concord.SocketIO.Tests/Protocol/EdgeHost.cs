@@ -5,7 +5,7 @@ namespace Concord.SocketIO.Tests.Protocol;
 /// <summary>A small server for byte-level tests: one echo event, one binary echo, a 1000-byte limit.</summary>
 public static class EdgeHost
 {
-    public static Task<TestHost> StartAsync(Action<SocketIOOptions>? tweak = null) =>
+    public static Task<TestHost> StartAsync(Action<SocketIOOptions>? tweak = null, bool detached = true) =>
         TestHost.StartAsync(
             options =>
             {
@@ -18,5 +18,6 @@ public static class EdgeHost
             {
                 socket.On("echo", e => e.Ack(e.Args[0]));
                 socket.On("bin", e => e.Ack(e.Args.GetBytes(0).ToArray()));
-            }));
+            }),
+            detached);
 }
