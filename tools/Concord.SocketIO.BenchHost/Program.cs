@@ -32,6 +32,11 @@ builder.Services.AddSocketIO(o =>
 if (Environment.GetEnvironmentVariable("BENCH_KESTREL_INLINE") == "1")
     builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
 
+// WebSockets detached from their upgrade requests, as Concord.Server ships them (Realtime:DetachWebSockets);
+// BENCH_DETACH=0 serves them in-request for comparison.
+if (Environment.GetEnvironmentVariable("BENCH_DETACH") != "0")
+    builder.WebHost.ConfigureKestrel(k => k.UseDetachedWebSockets());
+
 var app = builder.Build();
 var io = app.Services.GetRequiredService<SocketIOServer>();
 io.Sockets.OnConnection(socket =>
