@@ -60,7 +60,7 @@ public sealed class SessionPersistenceTests
     public async Task InProcessSessionsAreGoneAfterARestart()
     {
         string cookie, file;
-        using (var first = new ConcordApp(Backend.Sqlite))
+        using (var first = new ConcordApp(Backend.Sqlite) { KeepDatabase = true })
         {
             var user = await first.NewUser().RegisterAsync();
             cookie = user.SessionCookie;

@@ -58,6 +58,8 @@ public class ConcordApp : WebApplicationFactory<Program>
     /// <summary>Where <see cref="NewUser"/>'s client sends requests: the in-process server, or Kestrel's address.</summary>
     public virtual Uri ClientBase => new("http://localhost");
     public string DatabaseName => _database;
+    /// <summary>Keeps the SQLite file after disposal, for a test that opens it again with <c>reuseDatabaseOf</c>.</summary>
+    public bool KeepDatabase { get; init; }
     /// <summary>What the server logged at Warning and above, for failure messages of end-to-end scenarios.</summary>
     public RecentLogs RecentWarnings { get; } = new();
 
@@ -74,7 +76,11 @@ public class ConcordApp : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (Backend == Backend.Sqlite) Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Backend != Backend.Sqlite) return;
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        // One file per SQLite test host; left behind they filled a developer's temp folder (thousands after a few runs).
+        if (!KeepDatabase)
+            foreach (var file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" }) File.Delete(file);
     }
 }
 
