@@ -235,6 +235,8 @@ test("carol joins through an invite link, the three of them talk in a group, the
     await alice.page.getByRole("checkbox", { name: /^Carol/ }).check();
     await alice.page.getByRole("button", { name: "Create group" }).click();
     await alice.page.getByRole("heading", { name: "Reading group" }).waitFor();
+    // The dialog has closed and the composer has the focus (a wide screen): she can type at once.
+    await until(alice.page, () => document.activeElement?.id === "composer");
     await alice.page.getByRole("textbox", { name: "Message Reading group" }).fill("Chapter one by Friday");
     await alice.page.getByRole("textbox", { name: "Message Reading group" }).press("Enter");
     await message(alice.page, "Chapter one by Friday").waitFor();
