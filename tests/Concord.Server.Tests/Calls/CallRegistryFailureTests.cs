@@ -3,10 +3,6 @@ using Concord.Server.Realtime.Contracts;
 using Concord.Server.Tests.Infrastructure;
 using Concord.Server.Tests.Messages;
 using Concord.Server.Tests.Realtime;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 
 namespace Concord.Server.Tests.Calls;
@@ -24,23 +20,11 @@ public sealed class CallRegistryFailureTests
         public Task<IReadOnlyList<CallParticipant>> ParticipantsAsync(string call, CancellationToken ct) => throw Unreachable();
     }
 
-    private sealed class App() : ConcordApp(Backend.Sqlite)
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(s =>
-            {
-                s.RemoveAll<ICallRegistry>();
-                s.AddSingleton<ICallRegistry, UnreachableRegistry>();
-            });
-        }
-    }
 
     [Fact]
     public async Task CallEventsAreAnsweredUnavailableWhenTheRegistryIsUnreachable()
     {
-        using var app = new App();
+        using var app = new AppWith<ICallRegistry, UnreachableRegistry>();
         var chat = await app.CreateChatAsync();
         await using var client = await GatewayClient.ConnectAsync(app, chat.Member);
 

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -85,4 +88,20 @@ public class ConcordApp : WebApplicationFactory<Program>
 }
 
 public sealed class PostgresApp() : ConcordApp(Backend.Postgres);
+
+/// <summary>A SQLite host whose <typeparamref name="TService"/> is <typeparamref name="TReplacement"/>: a dependency made to fail.</summary>
+public sealed class AppWith<TService, TReplacement>() : ConcordApp(Backend.Sqlite)
+    where TService : class
+    where TReplacement : class, TService
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TService>();
+            services.AddSingleton<TService, TReplacement>();
+        });
+    }
+}
 public sealed class SqliteApp() : ConcordApp(Backend.Sqlite);

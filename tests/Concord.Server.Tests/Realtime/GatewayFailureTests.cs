@@ -1,9 +1,5 @@
 using Concord.Server.Realtime;
 using Concord.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Concord.Server.Tests.Realtime;
 
@@ -23,23 +19,11 @@ public sealed class GatewayFailureTests
         public Task RefreshAsync(IReadOnlyCollection<long> userIds) => Task.CompletedTask;
     }
 
-    private sealed class BrokenPresenceApp() : ConcordApp(Backend.Sqlite)
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(s =>
-            {
-                s.RemoveAll<IPresenceStore>();
-                s.AddSingleton<IPresenceStore, IdleBreaksPresence>();
-            });
-        }
-    }
 
     [Fact]
     public async Task AHandlerThatThrowsIsAnsweredInternalErrorWithATraceIdAndNothingOfTheException()
     {
-        using var app = new BrokenPresenceApp();
+        using var app = new AppWith<IPresenceStore, IdleBreaksPresence>();
         var user = await app.NewUser().RegisterAsync();
         await using var client = await GatewayClient.ConnectAsync(app, user);
 

@@ -76,6 +76,16 @@ export async function twoInAChannel() {
   return { alice, bob, server, a, b };
 }
 
+/** Alice, bob and carol in one server (its voice channel included), each with a connected socket. */
+export async function threeInAServer() {
+  const alice = await newUser("alice");
+  const bob = await newUser("bob");
+  const carol = await newUser("carol");
+  const server = await serverWith(alice, bob, carol);
+  const [a, b, c] = [await connect(alice), await connect(bob), await connect(carol)];
+  return { alice, bob, carol, server, a, b, c };
+}
+
 /** Emits with an ack and resolves with the ack's payload. */
 export const request = (socket, event, payload) => socket.timeout(5000).emitWithAck(event, payload);
 

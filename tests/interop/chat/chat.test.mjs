@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { URL, newUser, serverWith, connect, request, next, recorder, joinChannel, twoInAChannel } from "./chat-helpers.mjs";
+import { URL, newUser, serverWith, connect, request, next, recorder, joinChannel, twoInAChannel, threeInAServer } from "./chat-helpers.mjs";
 
 test("a handshake without valid credentials is refused with 'unauthorized'", async () => {
   for (const auth of [{}, { token: "not-a-jwt" }]) {
@@ -403,13 +403,7 @@ test("a profile change reaches every server the user is in as member-updated, wi
 });
 
 test("call signaling is relayed only within the call and cleaned up on disconnect", async () => {
-  const alice = await newUser("alice");
-  const bob = await newUser("bob");
-  const carol = await newUser("carol");
-  const server = await serverWith(alice, bob, carol);
-  const a = await connect(alice);
-  const b = await connect(bob);
-  const c = await connect(carol);
+  const { alice, bob, carol, server, a, b, c } = await threeInAServer();
   try {
     // Carol joined the server's room, not the call: she still sees who is in the voice channel.
     await request(c, "join-servers");
@@ -515,13 +509,7 @@ test("join-call then leave-call sent together leave the socket out of the call: 
 });
 
 test("a signal for a socket that left the call is dropped; the sender's ack is still answered", async () => {
-  const alice = await newUser("alice");
-  const bob = await newUser("bob");
-  const carol = await newUser("carol");
-  const server = await serverWith(alice, bob, carol);
-  const a = await connect(alice);
-  const b = await connect(bob);
-  const c = await connect(carol);
+  const { alice, bob, carol, server, a, b, c } = await threeInAServer();
   try {
     assert.equal((await request(a, "join-call", { channelId: server.voiceChannelId })).ok, true);
     assert.equal((await request(b, "join-call", { channelId: server.voiceChannelId })).ok, true);
